@@ -1,0 +1,35 @@
+# Q: a child fails while the body is already waiting in __aexit__ (body not cancelled:
+#    the body is not running, but the parent task is still cancel()led) -- hop count to the awaiter too.
+#    CPython 3.11 leaves the parent's cancelling() count at 1 here (uncancel() is only
+#    called at the top of __aexit__, before the parent was cancelled).
+import asyncio
+
+async def ticker(n):
+    for i in range(n):
+        print(f"tick {i}")
+        await asyncio.sleep(0)
+
+async def sleeper(name, d):
+    try:
+        await asyncio.sleep(d)
+    except asyncio.CancelledError:
+        print(f"{name} got CancelledError")
+        raise
+
+async def failer():
+    await asyncio.sleep(1)
+    print("f raising")
+    global tk
+    tk = asyncio.create_task(ticker(8), name="ticker")
+    raise ValueError("f")
+
+async def main():
+    try:
+        async with asyncio.TaskGroup() as tg:
+            tg.create_task(failer(), name="f")
+            tg.create_task(sleeper("s", 5), name="s")
+            print("body exits; waiting in __aexit__")
+    except* ValueError as eg:
+        print(f"main caught {[str(e) for e in eg.exceptions]}; "
+              f"cancelling()={asyncio.current_task().cancelling()}")
+    await tk
