@@ -1,0 +1,79 @@
+//! The thread-local link from free functions (`spawn`, `sleep`, `now`, `log!`) to the
+//! runtime currently driving this thread.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use crate::error::ContextError;
+use crate::runtime::Inner;
+use crate::task::{TaskId, TaskRef, WaitOn};
+use crate::trace::EventKind;
+
+thread_local! {
+    static CURRENT: RefCell<Option<Rc<Inner>>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` with the current runtime, or returns `None` outside any runtime.
+pub(crate) fn with<R>(f: impl FnOnce(&Rc<Inner>) -> R) -> Option<R> {
+    CURRENT.try_with(|c| c.borrow().as_ref().map(f)).ok().flatten()
+}
+
+/// Runs `f` with the current runtime, or reports which operation needed one.
+pub(crate) fn try_with<R>(
+    op: &'static str,
+    f: impl FnOnce(&Rc<Inner>) -> R,
+) -> Result<R, ContextError> {
+    with(f).ok_or(ContextError::NoRuntime { op })
+}
+
+/// Like [`try_with`], panicking with the error's message (which names the fix).
+#[track_caller]
+pub(crate) fn expect<R>(op: &'static str, f: impl FnOnce(&Rc<Inner>) -> R) -> R {
+    match try_with(op, f) {
+        Ok(r) => r,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// Whether this thread is inside a runtime.
+pub(crate) fn is_set() -> bool {
+    with(|_| ()).is_some()
+}
+
+/// Makes `rt` current until the guard drops; the previous one (if any) is restored.
+pub(crate) fn enter(rt: &Rc<Inner>) -> EnterGuard {
+    let prev = CURRENT.with(|c| c.replace(Some(rt.clone())));
+    EnterGuard { prev }
+}
+
+/// Restores the previously current runtime on drop.
+pub(crate) struct EnterGuard {
+    prev: Option<Rc<Inner>>,
+}
+
+impl Drop for EnterGuard {
+    fn drop(&mut self) {
+        let prev = self.prev.take();
+        let _ = CURRENT.try_with(|c| *c.borrow_mut() = prev);
+    }
+}
+
+/// Records an event for `task` if a runtime with tracing is current.
+pub(crate) fn record(task: TaskId, kind: EventKind) {
+    with(|rt| rt.record(task, kind));
+}
+
+/// Notes what the task being polled waits on (no-op outside a poll).
+pub(crate) fn note_wait(on: WaitOn) {
+    with(|rt| rt.note_wait(on));
+}
+
+/// Schedules `f` as its own step at the back of the ready queue.
+pub(crate) fn call_soon_for(owner: TaskId, f: Box<dyn FnOnce()>) {
+    with(|rt| rt.call_soon(owner, f));
+}
+
+/// Remembers a panicked task, to report it at the end if nobody retrieves the panic.
+pub(crate) fn note_failed(task: TaskRef) {
+    with(|rt| rt.failed.borrow_mut().push(task));
+}

@@ -1,0 +1,121 @@
+//! Errors: misuse of the API outside a runtime, and runs that could not finish.
+
+use std::fmt;
+
+use crate::instant::Instant;
+use crate::policy::Policy;
+use crate::report::DeadlockReport;
+
+/// An operation that needs a running simloop runtime was called without one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ContextError {
+    /// No runtime drives this thread.
+    NoRuntime {
+        /// The operation, e.g. `"spawn()"`.
+        op: &'static str,
+    },
+}
+
+impl fmt::Display for ContextError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ContextError::NoRuntime { op } => write!(
+                f,
+                "{op} called outside a simloop runtime: wrap the test in #[simloop::test] or \
+                 Runtime::block_on"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ContextError {}
+
+/// Why a run stopped before its main future finished.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum RunError {
+    /// The main future is pending, nothing is ready and no timer is pending: it can never
+    /// finish. The report names every live task and what it waits on.
+    Deadlock(Box<DeadlockReport>),
+    /// More steps ran than the step limit allows: a task is probably spinning.
+    StepLimit {
+        /// The limit.
+        limit: u64,
+        /// The virtual time when it was reached.
+        at: Instant,
+        /// The run's seed.
+        seed: u64,
+        /// The run's policy.
+        policy: Policy,
+        /// The last events recorded.
+        tail: String,
+    },
+    /// The next timer lies past the virtual-time limit.
+    TimeLimit {
+        /// The limit.
+        limit: Instant,
+        /// The deadline that would have passed it.
+        next_deadline: Instant,
+        /// The run's seed.
+        seed: u64,
+        /// The run's policy.
+        policy: Policy,
+        /// The last events recorded.
+        tail: String,
+    },
+    /// `block_on` was called while a simloop runtime already drives this thread.
+    NestedBlockOn,
+    /// The main future panicked (only `try_block_on` reports this; `block_on` re-raises it).
+    MainPanicked {
+        /// The panic message.
+        message: String,
+        /// When it happened.
+        at: Instant,
+    },
+}
+
+impl fmt::Display for RunError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RunError::Deadlock(report) => write!(f, "{report}"),
+            RunError::StepLimit { limit, at, seed, policy, tail } => write!(
+                f,
+                "step limit reached: {limit} steps ran by virtual time {at} (seed {seed:#x}, \
+                 policy {policy}); a task is probably spinning (yield_now() or a zero sleep \
+                 in a loop). Raise it with Builder::step_limit if the run is just long.\n\
+                 last events:\n{tail}"
+            ),
+            RunError::TimeLimit { limit, next_deadline, seed, policy, tail } => write!(
+                f,
+                "virtual time limit reached: the next timer fires at {next_deadline}, past the \
+                 limit of {limit} (seed {seed:#x}, policy {policy}); a task probably sleeps in \
+                 a loop that never ends. Raise it with Builder::time_limit if the run is just \
+                 long.\nlast events:\n{tail}"
+            ),
+            RunError::NestedBlockOn => f.write_str(
+                "block_on called inside a simloop runtime: a runtime cannot be nested; \
+                 await the future (or spawn it) instead of calling block_on",
+            ),
+            RunError::MainPanicked { message, at } => {
+                write!(f, "the main task panicked at {at}: {message}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for RunError {}
+
+impl RunError {
+    /// A short name of the failure class (`deadlock`, `step-limit`, `time-limit`,
+    /// `nested-block-on`, `panic`), for reports and file names.
+    pub fn class(&self) -> &'static str {
+        match self {
+            RunError::Deadlock(_) => "deadlock",
+            RunError::StepLimit { .. } => "step-limit",
+            RunError::TimeLimit { .. } => "time-limit",
+            RunError::NestedBlockOn => "nested-block-on",
+            RunError::MainPanicked { .. } => "panic",
+        }
+    }
+}

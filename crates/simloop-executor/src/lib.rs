@@ -1,0 +1,77 @@
+//! The simloop runtime: a deterministic, single-threaded event loop on a virtual clock.
+//!
+//! Virtual time starts at zero and moves only when no step is ready: then it jumps
+//! straight to the earliest timer deadline, so `sleep(Duration::from_secs(3600))` costs
+//! microseconds of wall time and the elapsed virtual time is exactly the sum of the sleeps.
+//! Steps run in asyncio's FIFO order: a new task runs after its creator yields, in creation
+//! order; a woken task goes to the back; timers fire by (deadline, registration order).
+//! With a seed and a [`Policy`], every run is reproducible event for event.
+//!
+//! ```
+//! use simloop_executor::{log, sleep, spawn, wall_clock, Runtime};
+//! use std::time::Duration;
+//!
+//! async fn say_after(delay: u64, what: &'static str) {
+//!     sleep(Duration::from_secs(delay)).await;
+//!     log!("{what}");
+//! }
+//!
+//! let mut rt = Runtime::builder().wall_clock_hms(17, 13, 52).build();
+//! rt.block_on(async {
+//!     let t1 = spawn(say_after(1, "hello"));
+//!     let t2 = spawn(say_after(2, "world"));
+//!     log!("started at {}", wall_clock().hms());
+//!     t1.await.unwrap();
+//!     t2.await.unwrap();
+//!     log!("finished at {}", wall_clock().hms());
+//! });
+//! assert_eq!(rt.trace().text(), "\
+//! \x20  0.000s  main         started at 17:13:52
+//! \x20  1.000s  Task-2       hello
+//! \x20  2.000s  Task-3       world
+//! \x20  2.000s  main         finished at 17:13:54
+//! -- elapsed 2.000s");
+//! ```
+//!
+//! Failures are reports, never hangs: a deadlock (main pending, nothing ready, no timer)
+//! fails at once naming every task and what it waits on; a step or virtual-time limit
+//! stops a runaway; a task's panic is captured and reaches whoever awaits it.
+
+#![warn(clippy::undocumented_unsafe_blocks)]
+
+mod blocked;
+mod clock;
+mod context;
+mod error;
+mod instant;
+mod log;
+mod policy;
+mod ready;
+mod report;
+mod rng;
+mod runtime;
+mod sleep;
+mod spawn;
+mod task;
+mod timers;
+mod trace;
+
+pub use blocked::{wait_all_tasks_blocked, AllBlocked};
+pub use clock::{now, try_now, wall_clock, WallTime};
+pub use error::{ContextError, RunError};
+pub use instant::Instant;
+pub use log::log_message;
+pub use policy::Policy;
+pub use report::{DeadlockReport, RunReport, TaskReport};
+pub use rng::{random_range, random_u64, SimRng};
+pub use runtime::{parse_seed, run, Builder, Runtime, DEFAULT_STEP_LIMIT};
+pub use sleep::{sleep, sleep_until, yield_now, Sleep, YieldNow};
+pub use spawn::{
+    call_soon, current_task, current_task_id, current_task_name, set_current_task_name, spawn,
+    spawn_named, try_spawn,
+};
+pub use task::{Task, TaskError, TaskId, TaskRef, TaskState, WaitOn};
+pub use trace::{Event, EventKind, Trace};
+
+#[doc(hidden)]
+pub use rand_core;

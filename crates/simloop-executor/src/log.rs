@@ -1,0 +1,27 @@
+//! `log!`: user messages recorded in the trace with the virtual instant and task name.
+
+use crate::context;
+
+/// Records a message in the trace of the current run, attributed to the current task at
+/// the current virtual instant (asyncio programs' `print`). Outside a runtime it prints
+/// to stdout.
+///
+/// ```
+/// use simloop_executor::{log, Runtime};
+/// let mut rt = Runtime::new();
+/// rt.block_on(async { log!("{} + {} = {}", 1, 2, 1 + 2) });
+/// assert_eq!(rt.trace().text(), "   0.000s  main         1 + 2 = 3\n-- elapsed 0.000s");
+/// ```
+#[macro_export]
+macro_rules! log {
+    ($($arg:tt)*) => {
+        $crate::log_message(::std::format!($($arg)*))
+    };
+}
+
+/// The function behind [`log!`].
+pub fn log_message(message: String) {
+    if let Err(message) = context::with(|rt| rt.log(message.clone())).ok_or(message) {
+        println!("{message}");
+    }
+}

@@ -1,0 +1,94 @@
+//! The ready queue: steps waiting for their turn, in asyncio's FIFO order.
+//!
+//! asyncio's loop queues *callbacks*, not tasks: a task's step, a done callback, a timer
+//! handle. simloop's queue holds the same two kinds of step — a task to poll, or a callback
+//! to call — so that done callbacks take their own turn exactly as `call_soon` gives them.
+
+use std::collections::VecDeque;
+
+use async_task::Runnable;
+
+use crate::task::{TaskId, TaskKey};
+
+/// One queued unit of work.
+pub(crate) enum Step {
+    /// Poll a task once.
+    Run(Runnable<TaskKey>),
+    /// Call a callback scheduled on behalf of `owner` (a done callback, a `call_soon`).
+    Callback { owner: TaskId, f: Box<dyn FnOnce()> },
+}
+
+impl Step {
+    /// The task this step belongs to.
+    pub(crate) fn task(&self) -> TaskId {
+        match self {
+            Step::Run(r) => r.metadata().id,
+            Step::Callback { owner, .. } => *owner,
+        }
+    }
+}
+
+/// FIFO queue of steps; a scheduling policy may take from any position.
+#[derive(Default)]
+pub(crate) struct ReadyQueue {
+    steps: VecDeque<Step>,
+}
+
+impl ReadyQueue {
+    pub(crate) fn push(&mut self, step: Step) {
+        self.steps.push_back(step);
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.steps.len()
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.steps.is_empty()
+    }
+
+    /// Removes the step at `index` (0 = the oldest).
+    pub(crate) fn take(&mut self, index: usize) -> Option<Step> {
+        if index == 0 {
+            self.steps.pop_front()
+        } else {
+            self.steps.remove(index)
+        }
+    }
+
+    /// The tasks of the queued steps, oldest first.
+    pub(crate) fn tasks(&self) -> impl Iterator<Item = TaskId> + '_ {
+        self.steps.iter().map(Step::task)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    fn cb(owner: u64, log: &Rc<RefCell<Vec<u64>>>) -> Step {
+        let log = log.clone();
+        Step::Callback { owner: TaskId(owner), f: Box::new(move || log.borrow_mut().push(owner)) }
+    }
+
+    #[test]
+    fn fifo_and_take_from_the_middle() {
+        let log = Rc::new(RefCell::new(Vec::new()));
+        let mut q = ReadyQueue::default();
+        for i in 1..=4 {
+            q.push(cb(i, &log));
+        }
+        assert_eq!(q.tasks().map(|t| t.0).collect::<Vec<_>>(), vec![1, 2, 3, 4]);
+        for index in [2, 0, 1, 0] {
+            match q.take(index) {
+                Some(Step::Callback { f, .. }) => f(),
+                _ => panic!("expected a callback step"),
+            }
+        }
+        assert_eq!(*log.borrow(), vec![3, 1, 4, 2]);
+        assert!(q.is_empty());
+        assert!(q.take(0).is_none());
+    }
+}

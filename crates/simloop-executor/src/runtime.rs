@@ -1,0 +1,1010 @@
+//! The runtime: one thread, a virtual clock, a FIFO ready queue and a timer queue.
+//!
+//! [`Runtime::block_on`] runs a main future (asyncio's `main()` task, named `main`) until
+//! it finishes. Steps run from the ready queue in FIFO order (or as the [`Policy`] picks);
+//! when nothing is ready the clock jumps straight to the earliest timer deadline and every
+//! timer due then fires, in registration order. When nothing is ready and no timer is
+//! pending while main is still pending, the run is a deadlock and fails at once.
+
+use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe, Location};
+use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::Waker;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use async_task::Runnable;
+use rand_chacha::ChaCha8Rng;
+use rand_core::SeedableRng;
+use slab::Slab;
+
+use crate::context;
+use crate::error::RunError;
+use crate::instant::Instant;
+use crate::policy::{Chooser, Policy};
+use crate::ready::{ReadyQueue, Step};
+use crate::report::{DeadlockReport, RunReport, TaskReport};
+use crate::task::{
+    panic_message, ErasedTask, Header, Task, TaskCore, TaskFuture, TaskId, TaskKey, TaskRef, WaitOn,
+};
+use crate::timers::{Fired, TimerQueue};
+use crate::trace::{Event, EventKind, Trace};
+
+/// The default step limit: generous for real tests, small enough to stop a spinning task
+/// within seconds.
+pub const DEFAULT_STEP_LIMIT: u64 = 100_000_000;
+
+/// Task id reserved for steps that belong to no task (done callbacks); named `(callback)`.
+pub(crate) const NO_TASK: TaskId = TaskId(0);
+
+/// Configures a [`Runtime`].
+///
+/// ```
+/// use simloop_executor::{Policy, Runtime};
+/// use std::time::Duration;
+/// let rt = Runtime::builder()
+///     .seed(0x5eed)
+///     .policy(Policy::Random)
+///     .wall_clock_hms(17, 13, 52)
+///     .step_limit(1_000_000)
+///     .time_limit(Duration::from_secs(3600))
+///     .build();
+/// assert_eq!(rt.seed(), 0x5eed);
+/// ```
+#[derive(Clone, Debug)]
+pub struct Builder {
+    seed: u64,
+    policy: Policy,
+    wall_start: SystemTime,
+    step_limit: Option<u64>,
+    time_limit: Option<Instant>,
+    tracing: bool,
+    echo: bool,
+}
+
+impl Default for Builder {
+    fn default() -> Self {
+        Builder {
+            seed: 0,
+            policy: Policy::Fifo,
+            wall_start: UNIX_EPOCH,
+            step_limit: Some(DEFAULT_STEP_LIMIT),
+            time_limit: None,
+            tracing: true,
+            echo: false,
+        }
+    }
+}
+
+impl Builder {
+    /// A builder with seed 0, FIFO policy, tracing on, the default step limit and no
+    /// virtual-time limit.
+    pub fn new() -> Builder {
+        Builder::default()
+    }
+
+    /// The seed of the runtime's ChaCha RNG (scheduling choices and [`crate::random_u64`]).
+    pub fn seed(mut self, seed: u64) -> Builder {
+        self.seed = seed;
+        self
+    }
+
+    /// Reads the seed from `SIMLOOP_SEED` (decimal or `0x` hex) if it is set.
+    ///
+    /// # Panics
+    /// If the variable is set but is not a number; the message shows the accepted forms.
+    pub fn seed_from_env(self) -> Builder {
+        match std::env::var("SIMLOOP_SEED") {
+            Ok(v) => match parse_seed(&v) {
+                Some(seed) => self.seed(seed),
+                None => panic!(
+                    "SIMLOOP_SEED={v:?} is not a seed: use a decimal (SIMLOOP_SEED=42) or \
+                     0x-hex (SIMLOOP_SEED=0x2a) number"
+                ),
+            },
+            Err(_) => self,
+        }
+    }
+
+    /// The scheduling policy (default [`Policy::Fifo`], asyncio's order).
+    pub fn policy(mut self, policy: Policy) -> Builder {
+        self.policy = policy;
+        self
+    }
+
+    /// Where the virtual wall clock ([`crate::wall_clock`]) starts.
+    pub fn wall_clock_start(mut self, start: SystemTime) -> Builder {
+        self.wall_start = start;
+        self
+    }
+
+    /// Starts the virtual wall clock at this time of day on 1970-01-01 UTC, so that
+    /// `wall_clock().hms()` prints e.g. `17:13:52` as the guide's `time.strftime('%X')`.
+    pub fn wall_clock_hms(self, hours: u64, minutes: u64, seconds: u64) -> Builder {
+        let secs = hours * 3600 + minutes * 60 + seconds;
+        self.wall_clock_start(UNIX_EPOCH + Duration::from_secs(secs))
+    }
+
+    /// Stops a run after this many steps (task polls and callbacks) with
+    /// [`RunError::StepLimit`]. Default [`DEFAULT_STEP_LIMIT`].
+    pub fn step_limit(mut self, steps: u64) -> Builder {
+        self.step_limit = Some(steps);
+        self
+    }
+
+    /// Removes the step limit.
+    pub fn no_step_limit(mut self) -> Builder {
+        self.step_limit = None;
+        self
+    }
+
+    /// Stops a run with [`RunError::TimeLimit`] before the clock would pass this much
+    /// virtual time.
+    pub fn time_limit(mut self, limit: Duration) -> Builder {
+        self.time_limit = Some(Instant::ZERO.saturating_add(limit));
+        self
+    }
+
+    /// Records runtime events (spawn, sleep, timer, completion...) in the trace; `log!`
+    /// lines are always recorded. Default on.
+    pub fn tracing(mut self, on: bool) -> Builder {
+        self.tracing = on;
+        self
+    }
+
+    /// Also prints each `log!` line to stdout as it is recorded, in the canonical layout.
+    pub fn echo(mut self, on: bool) -> Builder {
+        self.echo = on;
+        self
+    }
+
+    /// Builds the runtime.
+    pub fn build(self) -> Runtime {
+        Runtime { inner: Rc::new(Inner::new(self)) }
+    }
+}
+
+/// Parses a seed written in decimal or as `0x` hex.
+pub fn parse_seed(text: &str) -> Option<u64> {
+    let t = text.trim();
+    match t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+        Some(hex) => u64::from_str_radix(hex, 16).ok(),
+        None => t.parse().ok(),
+    }
+}
+
+/// What the schedule function of every task shares across threads.
+pub(crate) struct Shared {
+    remote: Mutex<Vec<Runnable<TaskKey>>>,
+    has_remote: AtomicBool,
+}
+
+impl Shared {
+    /// Queues a task woken from outside the runtime thread (or after the runtime is gone,
+    /// in which case it is forgotten: every task is completed or closed by then, so this
+    /// cannot happen for a live one).
+    fn push_remote(&self, runnable: Runnable<TaskKey>) {
+        let mut remote = self.remote.lock().unwrap_or_else(|e| e.into_inner());
+        remote.push(runnable);
+        self.has_remote.store(true, Ordering::Release);
+    }
+}
+
+/// The schedule function given to async-task: push to the local ready queue when called on
+/// the runtime's thread while it is current, else to the shared remote queue.
+fn schedule(shared: &Arc<Shared>, runnable: Runnable<TaskKey>) {
+    let mut runnable = Some(runnable);
+    context::with(|rt| {
+        if Arc::ptr_eq(&rt.shared, shared) {
+            if let Some(r) = runnable.take() {
+                rt.ready.borrow_mut().push(Step::Run(r));
+            }
+        }
+    });
+    if let Some(r) = runnable {
+        shared.push_remote(r);
+    }
+}
+
+struct TaskEntry {
+    task: TaskRef,
+    handle: Option<async_task::Task<(), TaskKey>>,
+}
+
+/// The runtime's state, shared by the [`Runtime`] handle and the thread-local context.
+pub(crate) struct Inner {
+    pub(crate) shared: Arc<Shared>,
+    pub(crate) clock: Cell<Instant>,
+    pub(crate) timers: RefCell<TimerQueue>,
+    pub(crate) ready: RefCell<ReadyQueue>,
+    tasks: RefCell<Slab<TaskEntry>>,
+    trace: RefCell<Trace>,
+    pub(crate) tracing: bool,
+    echo: bool,
+    pub(crate) rng: RefCell<ChaCha8Rng>,
+    chooser: RefCell<Chooser>,
+    pub(crate) seed: u64,
+    pub(crate) policy: Policy,
+    pub(crate) wall_start: SystemTime,
+    step_limit: Option<u64>,
+    time_limit: Option<Instant>,
+    current: Cell<Option<TaskKey>>,
+    just_done: Cell<bool>,
+    wait_scratch: Cell<(WaitOn, u32)>,
+    idle_waiters: RefCell<Vec<Waker>>,
+    steps: Cell<u64>,
+    next_id: Cell<u64>,
+    main_used: Cell<bool>,
+    pub(crate) failed: RefCell<Vec<TaskRef>>,
+    callback_panics: RefCell<Vec<(Instant, String)>>,
+    fired: RefCell<Vec<Fired>>,
+    report: RefCell<RunReport>,
+}
+
+impl Inner {
+    fn new(b: Builder) -> Inner {
+        let mut rng = ChaCha8Rng::seed_from_u64(b.seed);
+        let chooser = Chooser::new(b.policy, &mut rng);
+        let mut trace = Trace::default();
+        trace.set_name(NO_TASK, "(callback)".into());
+        Inner {
+            shared: Arc::new(Shared { remote: Mutex::new(Vec::new()), has_remote: false.into() }),
+            clock: Cell::new(Instant::ZERO),
+            timers: RefCell::default(),
+            ready: RefCell::default(),
+            tasks: RefCell::default(),
+            trace: RefCell::new(trace),
+            tracing: b.tracing,
+            echo: b.echo,
+            rng: RefCell::new(rng),
+            chooser: RefCell::new(chooser),
+            seed: b.seed,
+            policy: b.policy,
+            wall_start: b.wall_start,
+            step_limit: b.step_limit,
+            time_limit: b.time_limit,
+            current: Cell::new(None),
+            just_done: Cell::new(false),
+            wait_scratch: Cell::new((WaitOn::Nothing, 0)),
+            idle_waiters: RefCell::default(),
+            steps: Cell::new(0),
+            next_id: Cell::new(2),
+            main_used: Cell::new(false),
+            failed: RefCell::default(),
+            callback_panics: RefCell::default(),
+            fired: RefCell::default(),
+            report: RefCell::default(),
+        }
+    }
+
+    /// The clock.
+    pub(crate) fn now(&self) -> Instant {
+        self.clock.get()
+    }
+
+    /// The task being polled, if any (callbacks run outside any task).
+    pub(crate) fn current_task(&self) -> Option<TaskId> {
+        self.current.get().map(|k| k.id)
+    }
+
+    /// The id events of the current step are attributed to.
+    pub(crate) fn current_or_none(&self) -> TaskId {
+        self.current_task().unwrap_or(NO_TASK)
+    }
+
+    /// The current task's name, or `(callback)`.
+    pub(crate) fn current_name(&self) -> String {
+        match self.current.get() {
+            Some(k) => self
+                .tasks
+                .borrow()
+                .get(k.slot)
+                .map_or_else(|| self.trace.borrow().name(k.id), |e| e.task.name()),
+            None => "(callback)".to_string(),
+        }
+    }
+
+    /// A reference to the current task.
+    pub(crate) fn current_task_ref(&self) -> Option<TaskRef> {
+        let k = self.current.get()?;
+        self.tasks.borrow().get(k.slot).map(|e| e.task.clone())
+    }
+
+    pub(crate) fn record(&self, task: TaskId, kind: EventKind) {
+        if self.tracing {
+            self.trace.borrow_mut().push(Event { at: self.now(), task, kind });
+        }
+    }
+
+    pub(crate) fn log(&self, msg: String) {
+        let task = self.current_or_none();
+        if self.echo {
+            println!("{}", Trace::line(self.now(), &self.current_name(), &msg));
+        }
+        self.trace.borrow_mut().push(Event { at: self.now(), task, kind: EventKind::Log(msg) });
+    }
+
+    pub(crate) fn note_wait(&self, on: WaitOn) {
+        if self.current.get().is_some() {
+            let (first, n) = self.wait_scratch.get();
+            let first = if n == 0 { on } else { first };
+            self.wait_scratch.set((first, n + 1));
+        }
+    }
+
+    pub(crate) fn call_soon(&self, owner: TaskId, f: Box<dyn FnOnce()>) {
+        self.ready.borrow_mut().push(Step::Callback { owner, f });
+    }
+
+    pub(crate) fn add_idle_waiter(&self, waker: Waker) {
+        self.idle_waiters.borrow_mut().push(waker);
+    }
+
+    pub(crate) fn rename(&self, task: TaskId, name: Rc<str>) {
+        self.trace.borrow_mut().set_name(task, name);
+    }
+
+    fn next_task_id(&self) -> TaskId {
+        let id = self.next_id.get();
+        self.next_id.set(id + 1);
+        TaskId(id)
+    }
+
+    /// Spawns a `'static` future as a task, queued at the back of the ready queue.
+    pub(crate) fn spawn<F>(
+        self: &Rc<Self>,
+        future: F,
+        name: Option<Rc<str>>,
+        site: &'static Location<'static>,
+    ) -> Task<F::Output>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        let id = self.next_task_id();
+        let (core, key, wrapped, schedule_fn) = self.prepare(future, id, name, site);
+        let (runnable, handle) =
+            async_task::Builder::new().metadata(key).spawn_local(move |_| wrapped, schedule_fn);
+        self.register(core.clone(), key, runnable, handle);
+        Task::from_core(core)
+    }
+
+    /// Spawns the main future, which may borrow from the caller of `block_on`.
+    ///
+    /// # Safety
+    /// The caller must make sure the future is dropped (completed or destroyed) before
+    /// anything it borrows goes out of scope; `block_on` does so with [`MainGuard`].
+    unsafe fn spawn_main<F: Future>(
+        self: &Rc<Self>,
+        future: F,
+        site: &'static Location<'static>,
+    ) -> Rc<TaskCore<F::Output>>
+    where
+        F::Output: 'static,
+    {
+        let id = if self.main_used.replace(true) { self.next_task_id() } else { TaskId(1) };
+        let (core, key, wrapped, schedule_fn) = self.prepare(future, id, Some("main".into()), site);
+        // SAFETY: (1) the future need not be Send: its Runnable is only run or dropped on
+        // this thread: the schedule function pushes it to this thread's ready queue or to
+        // the remote queue, which only this runtime's thread drains. (2) The future need
+        // not be 'static: `MainGuard` destroys the task (dropping the future) before
+        // `block_on` returns or unwinds, and aborts if it somehow still lives. (3) The
+        // schedule function is Send + Sync + 'static, so wakers may go anywhere.
+        let (runnable, handle) = unsafe {
+            async_task::Builder::new().metadata(key).spawn_unchecked(move |_| wrapped, schedule_fn)
+        };
+        self.register(core.clone(), key, runnable, handle);
+        core
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn prepare<F: Future>(
+        self: &Rc<Self>,
+        future: F,
+        id: TaskId,
+        name: Option<Rc<str>>,
+        site: &'static Location<'static>,
+    ) -> (
+        Rc<TaskCore<F::Output>>,
+        TaskKey,
+        TaskFuture<F>,
+        impl Fn(Runnable<TaskKey>) + Send + Sync + 'static,
+    )
+    where
+        F::Output: 'static,
+    {
+        let parent = self.current_task();
+        let header = Rc::new(Header::new(id, name, parent, self.now(), site));
+        let core = Rc::new(TaskCore::new(header));
+        let slot = self.tasks.borrow().vacant_key();
+        let key = TaskKey { id, slot };
+        let shared = self.shared.clone();
+        let wrapped = TaskFuture::new(future, core.clone());
+        (core, key, wrapped, move |r| schedule(&shared, r))
+    }
+
+    fn register<T: 'static>(
+        &self,
+        core: Rc<TaskCore<T>>,
+        key: TaskKey,
+        runnable: Runnable<TaskKey>,
+        handle: async_task::Task<(), TaskKey>,
+    ) {
+        *core.header.waker.borrow_mut() = Some(runnable.waker());
+        let erased: Rc<dyn ErasedTask> = core.clone();
+        let task = TaskRef(erased);
+        if self.tracing {
+            self.trace.borrow_mut().set_name(key.id, core.header.name());
+            let parent = self.current_or_none();
+            self.record(parent, EventKind::Spawn { child: key.id });
+        }
+        let slot = self.tasks.borrow_mut().insert(TaskEntry { task, handle: Some(handle) });
+        debug_assert_eq!(slot, key.slot);
+        self.ready.borrow_mut().push(Step::Run(runnable));
+    }
+
+    /// Moves tasks woken from other threads into the ready queue.
+    fn drain_remote(&self) {
+        if self.shared.has_remote.swap(false, Ordering::Acquire) {
+            let woken: Vec<_> = {
+                let mut remote = self.shared.remote.lock().unwrap_or_else(|e| e.into_inner());
+                std::mem::take(&mut *remote)
+            };
+            let mut ready = self.ready.borrow_mut();
+            for r in woken {
+                ready.push(Step::Run(r));
+            }
+        }
+    }
+
+    /// Fires every timer due at the current instant, in registration order.
+    fn fire_due(&self) {
+        let mut fired = std::mem::take(&mut *self.fired.borrow_mut());
+        self.timers.borrow_mut().pop_due(self.now(), &mut fired);
+        for f in fired.drain(..) {
+            if self.tracing {
+                self.record(f.owner, EventKind::TimerFired);
+            }
+            f.waker.wake();
+        }
+        *self.fired.borrow_mut() = fired;
+    }
+
+    /// Runs one step from the ready queue.
+    fn run_one(&self) -> Result<(), RunError> {
+        let n = self.steps.get() + 1;
+        self.steps.set(n);
+        if let Some(limit) = self.step_limit {
+            if n > limit {
+                return Err(RunError::StepLimit {
+                    limit,
+                    at: self.now(),
+                    seed: self.seed,
+                    policy: self.policy,
+                    tail: self.trace.borrow().tail(20),
+                });
+            }
+        }
+        let step = {
+            let mut ready = self.ready.borrow_mut();
+            let index = match self.policy {
+                Policy::Fifo => 0,
+                _ => self.chooser.borrow_mut().pick(&ready, n, &mut self.rng.borrow_mut()),
+            };
+            ready.take(index)
+        };
+        match step {
+            Some(Step::Run(runnable)) => {
+                let key = *runnable.metadata();
+                self.current.set(Some(key));
+                self.wait_scratch.set((WaitOn::Nothing, 0));
+                runnable.run();
+                self.current.set(None);
+                if self.just_done.replace(false) {
+                    let entry = self.tasks.borrow_mut().try_remove(key.slot);
+                    drop(entry);
+                }
+            }
+            Some(Step::Callback { f, .. }) => {
+                if let Err(payload) = catch_unwind(AssertUnwindSafe(f)) {
+                    let msg = panic_message(payload.as_ref());
+                    self.record(NO_TASK, EventKind::Note(format!("done callback panicked: {msg}")));
+                    self.callback_panics.borrow_mut().push((self.now(), msg));
+                }
+            }
+            None => {}
+        }
+        Ok(())
+    }
+
+    /// Called by a task's future when it completes, so the loop can forget it.
+    pub(crate) fn task_done(&self) {
+        self.just_done.set(true);
+    }
+
+    /// Called at the end of each task poll that returned pending: what it waits on.
+    pub(crate) fn end_poll(&self, header: &Header) {
+        let (on, n) = self.wait_scratch.get();
+        let on = if n == 0 { WaitOn::Foreign } else { on };
+        header.waiting.set((on, n));
+    }
+
+    /// Drives the loop until `stop` says so, the run blocks (with `advance == false`), or
+    /// an error.
+    fn drive(&self, mode: Drive<'_>) -> Result<(), RunError> {
+        let mut fired = false;
+        loop {
+            if let Drive::Main(h) = mode {
+                if h.is_done() {
+                    return Ok(());
+                }
+            }
+            self.drain_remote();
+            if self.ready.borrow().is_empty() {
+                let idle = std::mem::take(&mut *self.idle_waiters.borrow_mut());
+                if !idle.is_empty() {
+                    idle.into_iter().for_each(Waker::wake);
+                    continue;
+                }
+                match mode {
+                    Drive::Blocked => return Ok(()),
+                    Drive::NextTimer if fired => return Ok(()),
+                    _ => {}
+                }
+                let Some(deadline) = self.timers.borrow().next_deadline() else {
+                    return match mode {
+                        Drive::Main(_) => Err(RunError::Deadlock(Box::new(self.deadlock()))),
+                        _ => Ok(()),
+                    };
+                };
+                if let Some(limit) = self.time_limit {
+                    if deadline > limit {
+                        return Err(RunError::TimeLimit {
+                            limit,
+                            next_deadline: deadline,
+                            seed: self.seed,
+                            policy: self.policy,
+                            tail: self.trace.borrow().tail(20),
+                        });
+                    }
+                }
+                self.clock.set(deadline);
+                self.fire_due();
+                fired = true;
+                continue;
+            }
+            self.run_one()?;
+        }
+    }
+
+    fn live_tasks(&self) -> Vec<TaskRef> {
+        let mut v: Vec<TaskRef> = self.tasks.borrow().iter().map(|(_, e)| e.task.clone()).collect();
+        v.sort_by_key(TaskRef::id);
+        v
+    }
+
+    fn describe_wait(&self, on: WaitOn) -> String {
+        match on {
+            WaitOn::Nothing => "nothing: it is ready to run or was never polled".into(),
+            WaitOn::Timer(t) if t == Instant::MAX => {
+                "a sleep that never ends (its deadline overflowed the virtual clock, e.g. \
+                 sleep(Duration::MAX))"
+                    .into()
+            }
+            WaitOn::Timer(t) => format!("a timer at {t}"),
+            WaitOn::Task(id) => {
+                format!("task {} ({id})", self.trace.borrow().name(id))
+            }
+            WaitOn::AllBlocked => "wait_all_tasks_blocked()".into(),
+            WaitOn::Foreign => "a future simloop does not know (a channel, a lock, or a waker \
+                                from outside the runtime)"
+                .into(),
+        }
+    }
+
+    fn task_report(&self, t: &TaskRef) -> TaskReport {
+        let h = t.header();
+        let on = h.waiting.get().0;
+        TaskReport {
+            id: h.id,
+            name: h.name().to_string(),
+            spawn_site: h.site.to_string(),
+            spawned_at: h.spawned_at,
+            waiting_on: on,
+            waiting: self.describe_wait(on),
+            last_events: self.trace.borrow().last_events_of(h.id, 4),
+        }
+    }
+
+    fn deadlock(&self) -> DeadlockReport {
+        let tasks = self.live_tasks();
+        let reports: Vec<TaskReport> = tasks.iter().map(|t| self.task_report(t)).collect();
+        let mut wait_for = Vec::new();
+        let waits: Vec<(TaskId, WaitOn)> = reports.iter().map(|r| (r.id, r.waiting_on)).collect();
+        let name = |id: TaskId| self.trace.borrow().name(id);
+        // Chains start from tasks nobody waits for.
+        let awaited: Vec<TaskId> = waits
+            .iter()
+            .filter_map(|(_, w)| if let WaitOn::Task(t) = w { Some(*t) } else { None })
+            .collect();
+        for (id, _) in waits.iter().filter(|(id, _)| !awaited.contains(id)) {
+            let mut chain = vec![name(*id)];
+            let mut cur = *id;
+            let mut seen = vec![cur];
+            loop {
+                match waits.iter().find(|(t, _)| *t == cur).map(|(_, w)| *w) {
+                    Some(WaitOn::Task(next)) => {
+                        chain.push(name(next));
+                        if seen.contains(&next) {
+                            chain.push("(cycle)".into());
+                            break;
+                        }
+                        seen.push(next);
+                        cur = next;
+                    }
+                    Some(WaitOn::Foreign) => {
+                        chain.push("(a foreign future)".into());
+                        break;
+                    }
+                    Some(WaitOn::Timer(_)) => {
+                        chain.push("(a never-ending sleep)".into());
+                        break;
+                    }
+                    _ => break,
+                }
+            }
+            if chain.len() > 1 {
+                wait_for.push(chain.join(" -> "));
+            }
+        }
+        if wait_for.is_empty() {
+            // Every task is awaited by another: a pure cycle.
+            if let Some((id, _)) = waits.first() {
+                let mut chain = vec![name(*id)];
+                let mut cur = *id;
+                for _ in 0..waits.len() {
+                    match waits.iter().find(|(t, _)| *t == cur).map(|(_, w)| *w) {
+                        Some(WaitOn::Task(next)) => {
+                            chain.push(name(next));
+                            cur = next;
+                            if next == *id {
+                                break;
+                            }
+                        }
+                        _ => break,
+                    }
+                }
+                wait_for.push(format!("{} (cycle)", chain.join(" -> ")));
+            }
+        }
+        DeadlockReport {
+            at: self.now(),
+            seed: self.seed,
+            policy: self.policy,
+            tasks: reports,
+            wait_for,
+        }
+    }
+
+    /// Destroys every task: drops its future (inside the runtime, so destructors can
+    /// deregister timers) without running its done callbacks.
+    fn destroy_all(&self) {
+        loop {
+            let entries: Vec<TaskEntry> = self.tasks.borrow_mut().drain().collect();
+            let had_work = !entries.is_empty() || !self.ready.borrow().is_empty();
+            for e in entries {
+                e.task.0.mark_destroyed();
+                // Dropping the handle cancels the task; an idle one is scheduled so that
+                // its future is dropped when its Runnable is dropped below.
+                drop(e.handle);
+            }
+            self.drain_remote();
+            loop {
+                let step = self.ready.borrow_mut().take(0);
+                match step {
+                    Some(step) => drop(step),
+                    None => break,
+                }
+            }
+            if !had_work {
+                break;
+            }
+        }
+        self.idle_waiters.borrow_mut().clear();
+    }
+
+    /// End of `block_on`: report leftovers, then destroy them.
+    fn finish_run(&self) {
+        let mut report = self.report.borrow_mut();
+        report.seed = self.seed;
+        report.policy = self.policy;
+        for t in self.live_tasks() {
+            let r = self.task_report(&t);
+            self.record(t.id(), EventKind::DestroyedPending);
+            eprintln!("simloop: Task was destroyed but it is pending!\n{r}");
+            report.destroyed_pending.push(r);
+        }
+        for t in std::mem::take(&mut *self.failed.borrow_mut()) {
+            if !t.header().retrieved() {
+                let msg = t.header().panic_message().unwrap_or_default();
+                let r = self.task_report(&t);
+                self.record(t.id(), EventKind::NeverRetrieved(msg.clone()));
+                eprintln!("simloop: Task exception was never retrieved: {msg}\n{r}");
+                report.never_retrieved.push((r, msg));
+            }
+        }
+        report.callback_panics.append(&mut self.callback_panics.borrow_mut());
+        drop(report);
+        self.destroy_all();
+        self.sync_report();
+    }
+
+    fn sync_report(&self) {
+        let mut report = self.report.borrow_mut();
+        report.elapsed = self.now();
+        report.steps = self.steps.get();
+        self.trace.borrow_mut().set_elapsed(self.now());
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Drive<'a> {
+    /// Until the main task is done.
+    Main(&'a Header),
+    /// Until nothing is ready, without moving the clock.
+    Blocked,
+    /// Fire the next timer batch, then until nothing is ready.
+    NextTimer,
+}
+
+/// Destroys the main task (and every other) when `block_on` ends, normally or by unwinding,
+/// so that the main future never outlives what it borrows.
+struct MainGuard<'a> {
+    inner: &'a Rc<Inner>,
+    main: Rc<Header>,
+}
+
+impl Drop for MainGuard<'_> {
+    fn drop(&mut self) {
+        self.inner.destroy_all();
+        if self.main.future_alive.get() {
+            // Unreachable by construction: destroy_all drops every task's future. If it
+            // ever happened, continuing could let the future use freed borrows.
+            eprintln!("simloop: internal error: the main future outlived block_on; aborting");
+            std::process::abort();
+        }
+    }
+}
+
+/// A deterministic, single-threaded, virtual-time runtime.
+///
+/// ```
+/// use simloop_executor::{log, sleep, spawn, Runtime};
+/// use std::time::Duration;
+///
+/// let mut rt = Runtime::new();
+/// rt.block_on(async {
+///     let t = spawn(async {
+///         sleep(Duration::from_secs(2)).await;
+///         log!("world");
+///     });
+///     log!("hello");
+///     sleep(Duration::from_secs(1)).await;
+///     t.await.unwrap();
+/// });
+/// assert_eq!(
+///     rt.trace().text(),
+///     "   0.000s  main         hello\n   2.000s  Task-2       world\n-- elapsed 2.000s"
+/// );
+/// ```
+pub struct Runtime {
+    inner: Rc<Inner>,
+}
+
+impl Default for Runtime {
+    fn default() -> Self {
+        Runtime::new()
+    }
+}
+
+impl Runtime {
+    /// A runtime with the default configuration (seed 0, FIFO).
+    pub fn new() -> Runtime {
+        Builder::new().build()
+    }
+
+    /// A builder to configure seed, policy, wall clock and limits.
+    pub fn builder() -> Builder {
+        Builder::new()
+    }
+
+    /// The seed of this runtime's RNG.
+    pub fn seed(&self) -> u64 {
+        self.inner.seed
+    }
+
+    /// The scheduling policy.
+    pub fn policy(&self) -> Policy {
+        self.inner.policy
+    }
+
+    /// The virtual clock.
+    pub fn now(&self) -> Instant {
+        self.inner.now()
+    }
+
+    /// Steps run so far.
+    pub fn steps(&self) -> u64 {
+        self.inner.steps.get()
+    }
+
+    /// A copy of the trace recorded so far.
+    pub fn trace(&self) -> Trace {
+        let mut t = self.inner.trace.borrow().clone();
+        t.set_elapsed(self.inner.now());
+        t
+    }
+
+    /// Takes the recorded trace, leaving an empty one (cheaper than [`Runtime::trace`]).
+    pub fn take_trace(&self) -> Trace {
+        let mut t = std::mem::take(&mut *self.inner.trace.borrow_mut());
+        t.set_elapsed(self.inner.now());
+        self.inner.trace.borrow_mut().set_name(NO_TASK, "(callback)".into());
+        t
+    }
+
+    /// What the last `block_on` left behind (tasks destroyed while pending, panics never
+    /// retrieved, callback panics).
+    pub fn report(&self) -> RunReport {
+        self.inner.report.borrow().clone()
+    }
+
+    /// Runs `future` as the main task (named `main`) until it completes, and returns its
+    /// output; asyncio's `loop.run_until_complete(main())`.
+    ///
+    /// Tasks still pending when it returns are reported ("Task was destroyed but it is
+    /// pending!") and destroyed; panics nobody retrieved are reported (see
+    /// [`Runtime::report`]).
+    ///
+    /// # Panics
+    /// With the failure report on a deadlock, a step or time limit, or a nested call; and
+    /// with the main future's own panic if it panics. [`Runtime::try_block_on`] returns
+    /// those as errors instead.
+    #[track_caller]
+    pub fn block_on<F: Future>(&mut self, future: F) -> F::Output
+    where
+        F::Output: 'static,
+    {
+        match self.run_main(future) {
+            Ok(Ok(v)) => v,
+            Ok(Err(payload)) => resume_unwind(payload),
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    /// Like [`Runtime::block_on`], but a deadlock, limit, nested call or main panic is
+    /// returned as a [`RunError`].
+    #[track_caller]
+    pub fn try_block_on<F: Future>(&mut self, future: F) -> Result<F::Output, RunError>
+    where
+        F::Output: 'static,
+    {
+        let at = self.now();
+        match self.run_main(future)? {
+            Ok(v) => Ok(v),
+            Err(payload) => Err(RunError::MainPanicked {
+                message: panic_message(payload.as_ref()),
+                at: self.now().max(at),
+            }),
+        }
+    }
+
+    #[allow(clippy::type_complexity)]
+    #[track_caller]
+    fn run_main<F: Future>(
+        &mut self,
+        future: F,
+    ) -> Result<Result<F::Output, Box<dyn std::any::Any + Send>>, RunError>
+    where
+        F::Output: 'static,
+    {
+        if context::is_set() {
+            return Err(RunError::NestedBlockOn);
+        }
+        let inner = &self.inner;
+        let _enter = context::enter(inner);
+        *inner.report.borrow_mut() = RunReport::default();
+        // SAFETY: `guard` destroys the main task before this function returns or unwinds,
+        // so the future is dropped while everything it borrows is still alive.
+        let core = unsafe { inner.spawn_main(future, Location::caller()) };
+        let guard = MainGuard { inner, main: core.header.clone() };
+        let driven = inner.drive(Drive::Main(&core.header));
+        let out = match driven {
+            Ok(()) => {
+                let out = match core.take_result() {
+                    Some(Ok(v)) => Ok(v),
+                    _ => Err(core
+                        .take_panic_payload()
+                        .unwrap_or_else(|| Box::new("the main task was cancelled".to_string()))),
+                };
+                inner.finish_run();
+                Ok(out)
+            }
+            Err(e) => {
+                inner.destroy_all();
+                inner.sync_report();
+                Err(e)
+            }
+        };
+        drop(guard);
+        out
+    }
+
+    /// Spawns a task from outside the runtime; it runs at the next `block_on`,
+    /// [`Runtime::run_until_blocked`] or [`Runtime::advance_to_next_timer`].
+    #[track_caller]
+    pub fn spawn<F>(&self, future: F) -> Task<F::Output>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        let _enter = context::enter(&self.inner);
+        self.inner.spawn(future, None, Location::caller())
+    }
+
+    /// Runs every ready step until all tasks are blocked, without moving the clock
+    /// (trio's `wait_all_tasks_blocked`, Go's `synctest.Wait`).
+    pub fn run_until_blocked(&mut self) -> Result<(), RunError> {
+        if context::is_set() {
+            return Err(RunError::NestedBlockOn);
+        }
+        let _enter = context::enter(&self.inner);
+        let r = self.inner.drive(Drive::Blocked);
+        self.inner.sync_report();
+        r
+    }
+
+    /// Runs until blocked, then moves the clock to the next timer deadline only, fires the
+    /// timers due then and runs until blocked again. Returns the new time, or `None` if
+    /// no timer was pending.
+    pub fn advance_to_next_timer(&mut self) -> Result<Option<Instant>, RunError> {
+        self.run_until_blocked()?;
+        if self.inner.timers.borrow().next_deadline().is_none() {
+            return Ok(None);
+        }
+        let _enter = context::enter(&self.inner);
+        let r = self.inner.drive(Drive::NextTimer);
+        self.inner.sync_report();
+        r.map(|()| Some(self.now()))
+    }
+}
+
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        let _enter = context::enter(&self.inner);
+        self.inner.destroy_all();
+    }
+}
+
+/// Runs `future` on a new default runtime and returns its output: asyncio's
+/// `asyncio.run(main())`.
+///
+/// ```
+/// let v = simloop_executor::run(async {
+///     simloop_executor::sleep(std::time::Duration::from_secs(3600)).await;
+///     simloop_executor::now().as_duration().as_secs()
+/// });
+/// assert_eq!(v, 3600);
+/// ```
+///
+/// # Panics
+/// As [`Runtime::block_on`].
+#[track_caller]
+pub fn run<F: Future>(future: F) -> F::Output
+where
+    F::Output: 'static,
+{
+    Runtime::new().block_on(future)
+}

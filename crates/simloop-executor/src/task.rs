@@ -1,0 +1,669 @@
+//! Tasks: spawned futures, their handles, their outcomes and done callbacks.
+//!
+//! A [`Task<T>`] is asyncio's `Task`: awaiting it gives the output or a [`TaskError`];
+//! [`Task::cancel`] takes effect at the task's next turn in the ready queue; dropping the
+//! handle does *not* cancel the task (the runtime keeps it, as asyncio's loop does);
+//! [`Task::result`] reads a finished task without awaiting. Done callbacks run in
+//! registration order, each as its own queued step.
+
+use std::any::Any;
+use std::cell::{Cell, RefCell};
+use std::fmt;
+use std::future::Future;
+use std::panic::{catch_unwind, AssertUnwindSafe, Location};
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
+
+use pin_project_lite::pin_project;
+
+use crate::context;
+use crate::instant::Instant;
+use crate::trace::EventKind;
+
+/// A task's identity, unique within one runtime. The main task is 1, spawned tasks count
+/// up from 2 (so default names match asyncio's `Task-2`, `Task-3`, ...).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub struct TaskId(pub(crate) u64);
+
+impl TaskId {
+    /// The id as a number.
+    pub fn as_u64(self) -> u64 {
+        self.0
+    }
+}
+
+impl fmt::Display for TaskId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "#{}", self.0)
+    }
+}
+
+/// What the runtime attaches to each `async_task::Runnable`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct TaskKey {
+    pub(crate) id: TaskId,
+    pub(crate) slot: usize,
+}
+
+/// Why awaiting a task, or reading its result, gave no value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TaskError {
+    /// The task was cancelled ([`Task::cancel`], a timeout, a failing task group, or the
+    /// runtime destroying it when `block_on` returned).
+    Cancelled,
+    /// The task panicked; the panic message.
+    Panicked(String),
+    /// The result is not available: the task is still pending, or its result was already
+    /// taken. The message says which and what to do.
+    InvalidState(String),
+}
+
+impl fmt::Display for TaskError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TaskError::Cancelled => f.write_str("task was cancelled"),
+            TaskError::Panicked(msg) => write!(f, "task panicked: {msg}"),
+            TaskError::InvalidState(msg) => f.write_str(msg),
+        }
+    }
+}
+
+impl std::error::Error for TaskError {}
+
+impl TaskError {
+    /// Whether this is [`TaskError::Cancelled`].
+    pub fn is_cancelled(&self) -> bool {
+        matches!(self, TaskError::Cancelled)
+    }
+
+    /// Whether this is [`TaskError::Panicked`].
+    pub fn is_panic(&self) -> bool {
+        matches!(self, TaskError::Panicked(_))
+    }
+}
+
+/// Where a task is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TaskState {
+    /// Not finished yet.
+    Pending,
+    /// Returned a value.
+    Finished,
+    /// Cancelled before it returned.
+    Cancelled,
+    /// Panicked.
+    Panicked,
+}
+
+/// What a pending task waits on, as recorded at the end of its last poll.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WaitOn {
+    /// Nothing recorded yet (never polled, or ready to run).
+    Nothing,
+    /// A simloop timer at this instant ([`Instant::MAX`]: a sleep that never ends).
+    Timer(Instant),
+    /// Another task's completion.
+    Task(TaskId),
+    /// `wait_all_tasks_blocked()`: every other task going idle.
+    AllBlocked,
+    /// A future simloop does not know (a channel, a lock, a foreign waker).
+    Foreign,
+}
+
+pub(crate) enum Callback {
+    Waker(Waker),
+    Fn(Box<dyn FnOnce(&TaskRef)>),
+}
+
+/// The type-independent part of a task, shared by its handles and the runtime.
+pub(crate) struct Header {
+    pub(crate) id: TaskId,
+    pub(crate) parent: Option<TaskId>,
+    pub(crate) spawned_at: Instant,
+    pub(crate) site: &'static Location<'static>,
+    name: RefCell<Option<Rc<str>>>,
+    state: Cell<TaskState>,
+    cancel_requested: Cell<bool>,
+    pub(crate) future_alive: Cell<bool>,
+    callbacks: RefCell<Vec<Option<Callback>>>,
+    retrieved: Cell<bool>,
+    panic_msg: RefCell<Option<String>>,
+    pub(crate) waker: RefCell<Option<Waker>>,
+    pub(crate) waiting: Cell<(WaitOn, u32)>,
+}
+
+impl Header {
+    pub(crate) fn new(
+        id: TaskId,
+        name: Option<Rc<str>>,
+        parent: Option<TaskId>,
+        spawned_at: Instant,
+        site: &'static Location<'static>,
+    ) -> Header {
+        Header {
+            id,
+            parent,
+            spawned_at,
+            site,
+            name: RefCell::new(name),
+            state: Cell::new(TaskState::Pending),
+            cancel_requested: Cell::new(false),
+            future_alive: Cell::new(true),
+            callbacks: RefCell::new(Vec::new()),
+            retrieved: Cell::new(false),
+            panic_msg: RefCell::new(None),
+            waker: RefCell::new(None),
+            waiting: Cell::new((WaitOn::Nothing, 0)),
+        }
+    }
+
+    pub(crate) fn name(&self) -> Rc<str> {
+        let mut name = self.name.borrow_mut();
+        name.get_or_insert_with(|| format!("Task-{}", self.id.0).into()).clone()
+    }
+
+    pub(crate) fn set_name(&self, name: Rc<str>) {
+        *self.name.borrow_mut() = Some(name);
+    }
+
+    pub(crate) fn state(&self) -> TaskState {
+        self.state.get()
+    }
+
+    pub(crate) fn is_done(&self) -> bool {
+        self.state.get() != TaskState::Pending
+    }
+
+    pub(crate) fn retrieved(&self) -> bool {
+        self.retrieved.get()
+    }
+
+    pub(crate) fn panic_message(&self) -> Option<String> {
+        self.panic_msg.borrow().clone()
+    }
+
+    fn request_cancel(&self) -> bool {
+        if self.is_done() {
+            return false;
+        }
+        if !self.cancel_requested.replace(true) {
+            context::record(self.id, EventKind::CancelRequested);
+        }
+        if let Some(w) = self.waker.borrow().as_ref() {
+            w.wake_by_ref();
+        }
+        true
+    }
+
+    fn add_callback(&self, cb: Callback) -> usize {
+        let mut cbs = self.callbacks.borrow_mut();
+        cbs.push(Some(cb));
+        cbs.len() - 1
+    }
+
+    /// Marks the task done and schedules its callbacks, each as its own step.
+    fn complete(self: &Rc<Self>, this: TaskRef, state: TaskState) {
+        self.state.set(state);
+        self.waker.borrow_mut().take();
+        let callbacks = std::mem::take(&mut *self.callbacks.borrow_mut());
+        for cb in callbacks.into_iter().flatten() {
+            match cb {
+                Callback::Waker(w) => w.wake(),
+                Callback::Fn(f) => {
+                    let task = this.clone();
+                    context::call_soon_for(self.id, Box::new(move || f(&task)));
+                }
+            }
+        }
+    }
+}
+
+/// Internal outcome of a task, kept until someone takes it.
+enum Outcome<T> {
+    Ok(T),
+    Cancelled,
+    Panicked(String),
+    Taken,
+}
+
+/// What a task shares with its handles: the header and the typed result slot.
+pub(crate) struct TaskCore<T> {
+    pub(crate) header: Rc<Header>,
+    result: RefCell<Option<Outcome<T>>>,
+    panic_payload: RefCell<Option<Box<dyn Any + Send>>>,
+}
+
+impl<T> TaskCore<T> {
+    pub(crate) fn new(header: Rc<Header>) -> TaskCore<T> {
+        TaskCore { header, result: RefCell::new(None), panic_payload: RefCell::new(None) }
+    }
+
+    /// Takes the outcome, marking it retrieved. `None` while pending.
+    fn take(&self) -> Option<Result<T, TaskError>> {
+        let mut slot = self.result.borrow_mut();
+        let outcome = slot.as_mut()?;
+        self.header.retrieved.set(true);
+        Some(match std::mem::replace(outcome, Outcome::Taken) {
+            Outcome::Ok(v) => Ok(v),
+            Outcome::Cancelled => {
+                *outcome = Outcome::Cancelled;
+                Err(TaskError::Cancelled)
+            }
+            Outcome::Panicked(msg) => {
+                *outcome = Outcome::Panicked(msg.clone());
+                Err(TaskError::Panicked(msg))
+            }
+            Outcome::Taken => Err(TaskError::InvalidState(format!(
+                "the result of task {} was already taken (by an await or take_result()); \
+                 use result() on a Clone output to read it more than once",
+                self.header.name()
+            ))),
+        })
+    }
+
+    /// The panic payload of a panicked task (used by `block_on` to re-raise main's panic).
+    pub(crate) fn take_panic_payload(&self) -> Option<Box<dyn Any + Send>> {
+        self.panic_payload.borrow_mut().take()
+    }
+
+    pub(crate) fn take_result(&self) -> Option<Result<T, TaskError>> {
+        self.take()
+    }
+
+    /// Marks a task that was destroyed while pending as cancelled (no callbacks run).
+    pub(crate) fn mark_destroyed(&self) {
+        if !self.header.is_done() {
+            *self.result.borrow_mut() = Some(Outcome::Cancelled);
+            self.header.state.set(TaskState::Cancelled);
+            self.header.waker.borrow_mut().take();
+            self.header.callbacks.borrow_mut().clear();
+        }
+    }
+}
+
+/// The runtime's type-erased view of a task.
+pub(crate) trait ErasedTask {
+    fn header(&self) -> &Rc<Header>;
+    fn mark_destroyed(&self);
+}
+
+impl<T> ErasedTask for TaskCore<T> {
+    fn header(&self) -> &Rc<Header> {
+        &self.header
+    }
+    fn mark_destroyed(&self) {
+        TaskCore::mark_destroyed(self)
+    }
+}
+
+pin_project! {
+    /// The future async-task runs: the user's future plus cancellation, panic capture and
+    /// completion bookkeeping.
+    pub(crate) struct TaskFuture<F: Future> {
+        #[pin]
+        inner: Option<F>,
+        core: Rc<TaskCore<F::Output>>,
+        started: bool,
+    }
+    impl<F: Future> PinnedDrop for TaskFuture<F> {
+        fn drop(this: Pin<&mut Self>) {
+            this.core.header.future_alive.set(false);
+        }
+    }
+}
+
+impl<F: Future> TaskFuture<F> {
+    pub(crate) fn new(inner: F, core: Rc<TaskCore<F::Output>>) -> Self {
+        TaskFuture { inner: Some(inner), core, started: false }
+    }
+}
+
+impl<F> Future for TaskFuture<F>
+where
+    F: Future,
+    F::Output: 'static,
+{
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let mut this = self.project();
+        let header = &this.core.header;
+        if header.is_done() {
+            return Poll::Ready(());
+        }
+        if header.cancel_requested.get() {
+            // Dropping the future is Rust's cancellation; its destructors run inside the
+            // runtime, so timers it registered are removed at once.
+            this.inner.set(None);
+            *this.core.result.borrow_mut() = Some(Outcome::Cancelled);
+            context::record(header.id, EventKind::Cancelled);
+            let erased: Rc<dyn ErasedTask> = this.core.clone();
+            header.complete(TaskRef(erased), TaskState::Cancelled);
+            context::with(|rt| rt.task_done());
+            return Poll::Ready(());
+        }
+        let Some(fut) = this.inner.as_mut().as_pin_mut() else {
+            return Poll::Ready(());
+        };
+        if !*this.started {
+            *this.started = true;
+            context::record(header.id, EventKind::Start);
+        }
+        let polled = catch_unwind(AssertUnwindSafe(|| fut.poll(cx)));
+        let (outcome, state) = match polled {
+            Ok(Poll::Pending) => {
+                context::with(|rt| rt.end_poll(header));
+                return Poll::Pending;
+            }
+            Ok(Poll::Ready(v)) => {
+                context::record(header.id, EventKind::Finished);
+                (Outcome::Ok(v), TaskState::Finished)
+            }
+            Err(payload) => {
+                let msg = panic_message(payload.as_ref());
+                context::record(header.id, EventKind::Panicked(msg.clone()));
+                *header.panic_msg.borrow_mut() = Some(msg.clone());
+                *this.core.panic_payload.borrow_mut() = Some(payload);
+                (Outcome::Panicked(msg), TaskState::Panicked)
+            }
+        };
+        this.inner.set(None);
+        *this.core.result.borrow_mut() = Some(outcome);
+        let erased: Rc<dyn ErasedTask> = this.core.clone();
+        if state == TaskState::Panicked {
+            context::note_failed(TaskRef(erased.clone()));
+        }
+        header.complete(TaskRef(erased), state);
+        context::with(|rt| rt.task_done());
+        Poll::Ready(())
+    }
+}
+
+/// The text of a panic payload (`&str` or `String`), or a placeholder.
+pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "<non-string panic payload>".to_string()
+    }
+}
+
+/// A handle to a spawned task; awaiting it gives `Result<T, TaskError>`.
+///
+/// Dropping the handle does not cancel the task. Awaiting a finished task returns at once.
+///
+/// ```
+/// use simloop_executor::{spawn, sleep, Runtime};
+/// use std::time::Duration;
+///
+/// let mut rt = Runtime::new();
+/// rt.block_on(async {
+///     let task = spawn(async {
+///         sleep(Duration::from_secs(1)).await;
+///         "done"
+///     });
+///     assert!(task.result().is_err()); // InvalidState: still pending
+///     assert_eq!(task.await, Ok("done"));
+/// });
+/// assert_eq!(rt.now().as_nanos(), 1_000_000_000);
+/// ```
+#[must_use = "dropping a Task handle does not cancel it; await it to get its output"]
+pub struct Task<T> {
+    core: Rc<TaskCore<T>>,
+    waker_slot: Cell<Option<usize>>,
+}
+
+impl<T: 'static> Task<T> {
+    pub(crate) fn from_core(core: Rc<TaskCore<T>>) -> Task<T> {
+        Task { core, waker_slot: Cell::new(None) }
+    }
+
+    /// The task's id.
+    pub fn id(&self) -> TaskId {
+        self.core.header.id
+    }
+
+    /// The task's name: the one given at spawn, or asyncio's default `Task-<id>`.
+    pub fn name(&self) -> String {
+        self.core.header.name().to_string()
+    }
+
+    /// Renames the task (asyncio's `Task.set_name`).
+    pub fn set_name(&self, name: impl Into<String>) {
+        let name: Rc<str> = name.into().into();
+        self.core.header.set_name(name.clone());
+        context::with(|rt| rt.rename(self.core.header.id, name));
+    }
+
+    /// Whether the task has finished, been cancelled or panicked.
+    pub fn is_done(&self) -> bool {
+        self.core.header.is_done()
+    }
+
+    /// Whether the task ended by cancellation.
+    pub fn is_cancelled(&self) -> bool {
+        self.core.header.state() == TaskState::Cancelled
+    }
+
+    /// Where the task is in its life.
+    pub fn state(&self) -> TaskState {
+        self.core.header.state()
+    }
+
+    /// Requests cancellation; it takes effect at the task's next turn in the ready queue,
+    /// where its future is dropped. Returns `false` if the task is already done
+    /// (asyncio's `Task.cancel()`).
+    pub fn cancel(&self) -> bool {
+        self.core.header.request_cancel()
+    }
+
+    /// Takes the output of a finished task without awaiting. A task's output can be taken
+    /// once; afterwards this (and awaiting) gives [`TaskError::InvalidState`].
+    pub fn take_result(&self) -> Result<T, TaskError> {
+        self.core.take().unwrap_or_else(|| Err(self.pending_error("take_result()")))
+    }
+
+    /// Registers `f` to run when the task is done, as its own step in the ready queue, in
+    /// registration order; if the task is already done it is scheduled at once.
+    pub fn add_done_callback(&self, f: impl FnOnce(&TaskRef) + 'static) {
+        self.as_ref().add_done_callback(f);
+    }
+
+    /// An untyped reference to this task, for callbacks and collections.
+    pub fn as_ref(&self) -> TaskRef {
+        let erased: Rc<dyn ErasedTask> = self.core.clone();
+        TaskRef(erased)
+    }
+
+    fn pending_error(&self, what: &str) -> TaskError {
+        TaskError::InvalidState(format!(
+            "{what} called on task {} while it is still pending: await the task, or read \
+             its result once it is done (is_done())",
+            self.core.header.name()
+        ))
+    }
+}
+
+impl<T: Clone + 'static> Task<T> {
+    /// Reads the output of a finished task without awaiting (asyncio's `Task.result()`):
+    /// `Err(InvalidState)` while pending, `Err(Cancelled)` or `Err(Panicked)` if it did not
+    /// return. The output is cloned, so it can be read any number of times.
+    pub fn result(&self) -> Result<T, TaskError> {
+        let slot = self.core.result.borrow();
+        match slot.as_ref() {
+            None => Err(self.pending_error("result()")),
+            Some(outcome) => {
+                self.core.header.retrieved.set(true);
+                match outcome {
+                    Outcome::Ok(v) => Ok(v.clone()),
+                    Outcome::Cancelled => Err(TaskError::Cancelled),
+                    Outcome::Panicked(m) => Err(TaskError::Panicked(m.clone())),
+                    Outcome::Taken => Err(TaskError::InvalidState(format!(
+                        "the result of task {} was already taken by an await or take_result()",
+                        self.core.header.name()
+                    ))),
+                }
+            }
+        }
+    }
+}
+
+impl<T: 'static> Future for Task<T> {
+    type Output = Result<T, TaskError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        if let Some(out) = this.core.take() {
+            return Poll::Ready(out);
+        }
+        let header = &this.core.header;
+        context::note_wait(WaitOn::Task(header.id));
+        let mut cbs = header.callbacks.borrow_mut();
+        match this.waker_slot.get() {
+            Some(i) => match cbs.get_mut(i) {
+                Some(Some(Callback::Waker(w))) if w.will_wake(cx.waker()) => {}
+                Some(slot) => *slot = Some(Callback::Waker(cx.waker().clone())),
+                None => unreachable!("callback slots are never removed while pending"),
+            },
+            None => {
+                drop(cbs);
+                let i = header.add_callback(Callback::Waker(cx.waker().clone()));
+                this.waker_slot.set(Some(i));
+            }
+        }
+        Poll::Pending
+    }
+}
+
+impl<T> Drop for Task<T> {
+    fn drop(&mut self) {
+        // An awaiter that gives up (a timeout, a cancelled gather) must not be woken later.
+        if let Some(i) = self.waker_slot.get() {
+            if let Ok(mut cbs) = self.core.header.callbacks.try_borrow_mut() {
+                if let Some(slot) = cbs.get_mut(i) {
+                    *slot = None;
+                }
+            }
+        }
+    }
+}
+
+impl<T> fmt::Debug for Task<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Task")
+            .field("id", &self.core.header.id)
+            .field("name", &self.core.header.name())
+            .field("state", &self.core.header.state())
+            .finish()
+    }
+}
+
+/// An untyped, cloneable reference to a task: what done callbacks receive, and what
+/// collections of differently-typed tasks hold.
+#[derive(Clone)]
+pub struct TaskRef(pub(crate) Rc<dyn ErasedTask>);
+
+impl TaskRef {
+    pub(crate) fn header(&self) -> &Rc<Header> {
+        self.0.header()
+    }
+
+    /// The task's id.
+    pub fn id(&self) -> TaskId {
+        self.header().id
+    }
+
+    /// The task's name.
+    pub fn name(&self) -> String {
+        self.header().name().to_string()
+    }
+
+    /// The task that spawned this one (`None` for main, or a task spawned from outside).
+    pub fn parent(&self) -> Option<TaskId> {
+        self.header().parent
+    }
+
+    /// Whether the task is done.
+    pub fn is_done(&self) -> bool {
+        self.header().is_done()
+    }
+
+    /// Whether the task ended by cancellation.
+    pub fn is_cancelled(&self) -> bool {
+        self.header().state() == TaskState::Cancelled
+    }
+
+    /// Where the task is in its life.
+    pub fn state(&self) -> TaskState {
+        self.header().state()
+    }
+
+    /// The panic message, if the task panicked. Reading it counts as retrieving the error.
+    pub fn panic_message(&self) -> Option<String> {
+        let msg = self.header().panic_message();
+        if msg.is_some() {
+            self.header().retrieved.set(true);
+        }
+        msg
+    }
+
+    /// Requests cancellation (see [`Task::cancel`]).
+    pub fn cancel(&self) -> bool {
+        self.header().request_cancel()
+    }
+
+    /// What the task waited on at the end of its last poll.
+    pub fn waiting_on(&self) -> WaitOn {
+        self.header().waiting.get().0
+    }
+
+    /// Registers a done callback (see [`Task::add_done_callback`]).
+    pub fn add_done_callback(&self, f: impl FnOnce(&TaskRef) + 'static) {
+        let header = self.header();
+        if header.is_done() {
+            let task = self.clone();
+            context::call_soon_for(header.id, Box::new(move || f(&task)));
+        } else {
+            header.add_callback(Callback::Fn(Box::new(f)));
+        }
+    }
+
+    /// Registers `waker` to be woken when the task is done (for combinators that wait on
+    /// many tasks without holding their handles). Returns a slot for [`TaskRef::remove_waker`].
+    pub fn add_done_waker(&self, waker: Waker) -> Option<usize> {
+        let header = self.header();
+        if header.is_done() {
+            waker.wake();
+            None
+        } else {
+            context::note_wait(WaitOn::Task(header.id));
+            Some(header.add_callback(Callback::Waker(waker)))
+        }
+    }
+
+    /// Forgets a waker registered with [`TaskRef::add_done_waker`].
+    pub fn remove_waker(&self, slot: usize) {
+        if let Some(s) = self.header().callbacks.borrow_mut().get_mut(slot) {
+            *s = None;
+        }
+    }
+
+    /// Whether both refer to the same task.
+    pub fn ptr_eq(&self, other: &TaskRef) -> bool {
+        self.id() == other.id() && Rc::ptr_eq(self.header(), other.header())
+    }
+}
+
+impl fmt::Debug for TaskRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TaskRef")
+            .field("id", &self.id())
+            .field("name", &self.header().name())
+            .field("state", &self.state())
+            .finish()
+    }
+}
