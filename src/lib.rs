@@ -16,6 +16,21 @@
 //! });
 //! assert_eq!(rt.trace().text(), "   0.000s  main         hello\n   1.000s  main         world\n-- elapsed 1.000s");
 //! ```
+//!
+//! The pieces, each its own crate re-exported here:
+//! - the runtime (`simloop-executor`): [`Runtime`], [`spawn`], [`sleep`], [`log!`], traces;
+//! - asyncio's primitives (`simloop-primitives`): gather, TaskGroup, timeout, wait, ...;
+//! - the checker (`simloop-checker`): trace snapshots, seed exploration and replay;
+//! - [`macro@test`] (`simloop-macros`): `#[simloop::test]` for `async fn` tests.
 
 #[doc(inline)]
 pub use simloop_executor::*;
+
+#[doc(inline)]
+pub use simloop_primitives::*;
+
+/// The checker: trace snapshots, seed exploration, replay and determinism checks.
+pub use simloop_checker as checker;
+
+#[doc(inline)]
+pub use simloop_macros::test;

@@ -1,1 +1,1 @@
-//! placeholder
+//! simloop's checker: trace snapshots, seed exploration and replay (placeholder, being built).

@@ -1,0 +1,1 @@
+//! Benchmarks of simloop against tokio (placeholder).
