@@ -70,7 +70,7 @@ pub use spawn::{
     call_soon, current_task, current_task_id, current_task_name, set_current_task_name, spawn,
     spawn_named, try_spawn,
 };
-pub use task::{Task, TaskError, TaskId, TaskRef, TaskState, WaitOn};
+pub use task::{Join, Task, TaskError, TaskId, TaskRef, TaskState, WaitOn};
 pub use trace::{Event, EventKind, Trace};
 
 #[doc(hidden)]

@@ -9,7 +9,7 @@
 use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::fmt;
-use std::future::Future;
+use std::future::{Future, IntoFuture};
 use std::panic::{catch_unwind, AssertUnwindSafe, Location};
 use std::pin::Pin;
 use std::rc::Rc;
@@ -394,7 +394,15 @@ pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
 
 /// A handle to a spawned task; awaiting it gives `Result<T, TaskError>`.
 ///
-/// Dropping the handle does not cancel the task. Awaiting a finished task returns at once.
+/// Dropping the handle does not cancel the task (the runtime keeps it, as asyncio's loop
+/// does) — except when the handle is dropped *while being awaited*: an awaiter that is
+/// cancelled or timed out cancels the task it waits on, as asyncio's `Task.cancel()`
+/// cancels the future the task waits on (so `timeout(d, task)` cancels `task`, like
+/// `asyncio.wait_for`). Use [`Task::detach`] or `&mut task` to give up waiting without
+/// cancelling. Awaiting a finished task returns at once, without a step.
+///
+/// `task.await` moves the output out; `(&task).await` and [`Task::result`] clone it
+/// (for `T: Clone`), so several readers can share one task.
 ///
 /// ```
 /// use simloop_executor::{spawn, sleep, Runtime};
@@ -461,6 +469,13 @@ impl<T: 'static> Task<T> {
         self.core.header.request_cancel()
     }
 
+    /// Drops this handle without cancelling the task, even if it was being awaited.
+    pub fn detach(self) {
+        if let Some(i) = self.waker_slot.take() {
+            forget_waker(&self.core.header, i, false);
+        }
+    }
+
     /// Takes the output of a finished task without awaiting. A task's output can be taken
     /// once; afterwards this (and awaiting) gives [`TaskError::InvalidState`].
     pub fn take_result(&self) -> Result<T, TaskError> {
@@ -518,38 +533,101 @@ impl<T: 'static> Future for Task<T> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
         if let Some(out) = this.core.take() {
+            if let Some(i) = this.waker_slot.take() {
+                forget_waker(&this.core.header, i, false);
+            }
             return Poll::Ready(out);
         }
-        let header = &this.core.header;
-        context::note_wait(WaitOn::Task(header.id));
-        let mut cbs = header.callbacks.borrow_mut();
-        match this.waker_slot.get() {
-            Some(i) => match cbs.get_mut(i) {
-                Some(Some(Callback::Waker(w))) if w.will_wake(cx.waker()) => {}
-                Some(slot) => *slot = Some(Callback::Waker(cx.waker().clone())),
-                None => unreachable!("callback slots are never removed while pending"),
-            },
-            None => {
-                drop(cbs);
-                let i = header.add_callback(Callback::Waker(cx.waker().clone()));
-                this.waker_slot.set(Some(i));
-            }
-        }
+        let slot = register_waker(&this.core.header, this.waker_slot.get(), cx.waker());
+        this.waker_slot.set(Some(slot));
         Poll::Pending
     }
 }
 
 impl<T> Drop for Task<T> {
     fn drop(&mut self) {
-        // An awaiter that gives up (a timeout, a cancelled gather) must not be woken later.
         if let Some(i) = self.waker_slot.get() {
-            if let Ok(mut cbs) = self.core.header.callbacks.try_borrow_mut() {
-                if let Some(slot) = cbs.get_mut(i) {
-                    *slot = None;
-                }
-            }
+            forget_waker(&self.core.header, i, true);
         }
     }
+}
+
+/// Forgets the waker an awaiter registered in slot `i`. If the awaiter gave up while the
+/// task is still pending (it was cancelled, or a timeout dropped it), the task is
+/// cancelled too: asyncio's `Task.cancel()` cancels the future the task waits on.
+fn forget_waker(header: &Rc<Header>, i: usize, cancel: bool) {
+    let removed = match header.callbacks.try_borrow_mut() {
+        Ok(mut cbs) => cbs.get_mut(i).and_then(Option::take).is_some(),
+        Err(_) => false,
+    };
+    if removed && cancel && !header.is_done() {
+        header.request_cancel();
+    }
+}
+
+impl<T> Clone for Task<T> {
+    /// Another handle to the same task (asyncio tasks are shared references). Each handle
+    /// can await the task; the output is moved out by the first `await` of a handle, so
+    /// for several readers await `&task` or call `result()` (both need `T: Clone`).
+    fn clone(&self) -> Self {
+        Task { core: self.core.clone(), waker_slot: Cell::new(None) }
+    }
+}
+
+impl<'a, T: Clone + 'static> IntoFuture for &'a Task<T> {
+    type Output = Result<T, TaskError>;
+    type IntoFuture = Join<'a, T>;
+    fn into_future(self) -> Join<'a, T> {
+        Join { task: self, waker_slot: None }
+    }
+}
+
+/// Future of `(&task).await`: waits for the task and clones its output, leaving it in
+/// place for other readers.
+#[must_use = "futures do nothing unless you .await or poll them"]
+pub struct Join<'a, T> {
+    task: &'a Task<T>,
+    waker_slot: Option<usize>,
+}
+
+impl<T: Clone + 'static> Future for Join<'_, T> {
+    type Output = Result<T, TaskError>;
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        if self.task.is_done() {
+            if let Some(i) = self.waker_slot.take() {
+                forget_waker(&self.task.core.header, i, false);
+            }
+            return Poll::Ready(self.task.result());
+        }
+        let slot = register_waker(&self.task.core.header, self.waker_slot, cx.waker());
+        self.waker_slot = Some(slot);
+        Poll::Pending
+    }
+}
+
+impl<T> Drop for Join<'_, T> {
+    fn drop(&mut self) {
+        if let Some(i) = self.waker_slot {
+            forget_waker(&self.task.core.header, i, true);
+        }
+    }
+}
+
+/// Registers (or refreshes) an awaiter's waker in the task's callback list; returns its slot.
+fn register_waker(header: &Rc<Header>, slot: Option<usize>, waker: &Waker) -> usize {
+    context::note_wait(WaitOn::Task(header.id));
+    if let Some(i) = slot {
+        let mut cbs = header.callbacks.borrow_mut();
+        match cbs.get_mut(i) {
+            Some(Some(Callback::Waker(w))) if w.will_wake(waker) => return i,
+            Some(entry @ Some(_)) => {
+                *entry = Some(Callback::Waker(waker.clone()));
+                return i;
+            }
+            _ => {}
+        }
+    }
+    header.add_callback(Callback::Waker(waker.clone()))
 }
 
 impl<T> fmt::Debug for Task<T> {
