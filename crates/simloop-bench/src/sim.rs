@@ -1,0 +1,188 @@
+//! The workloads on simloop.
+//!
+//! W3 and W4 use stand-ins until `simloop-primitives` has `timeout` and `gather`: a
+//! timeout is `futures::future::select` of the work and a simloop sleep, a gather is
+//! `futures::future::join_all` over spawned tasks. Both register the same timers and
+//! tasks as the real primitives would.
+
+use std::future::Future;
+use std::pin::{pin, Pin};
+use std::rc::Rc;
+use std::time::{Duration, Instant as WallInstant};
+
+use futures::future::{join_all, select, Either};
+use simloop_executor::{now, sleep, spawn, yield_now, Policy, Runtime};
+
+use crate::sleeps::{self, TaskSleeps};
+use crate::{Outcome, Workload};
+
+/// Runs `w` on a fresh simloop runtime, with runtime events traced or not.
+pub fn run(w: &Workload, tracing: bool) -> Outcome {
+    match *w {
+        Workload::SleepStorm { tasks } => sleep_storm(sleeps::storm(tasks), tracing),
+        Workload::SpawnJoin { tasks } => spawn_join(tasks, tracing),
+        Workload::TimeoutChurn { quiet, fired, workers } => {
+            timeout_churn(quiet, fired, workers, tracing)
+        }
+        Workload::FanOut { depth, fanout } => {
+            let leaves = sleeps::millis(fanout.pow(depth));
+            fan_out(depth, fanout, leaves, tracing)
+        }
+        Workload::SeedSweep { seeds } => seed_sweep(seeds, tracing),
+    }
+    .with_events(w.events())
+}
+
+struct Raw {
+    elapsed: Duration,
+    wall: Duration,
+}
+
+impl Raw {
+    fn with_events(self, events: u64) -> Outcome {
+        Outcome { events, elapsed: self.elapsed, wall: self.wall }
+    }
+}
+
+fn runtime(tracing: bool) -> Runtime {
+    Runtime::builder().tracing(tracing).no_step_limit().build()
+}
+
+fn timed(tracing: bool, main: impl Future<Output = ()>) -> Raw {
+    let start = WallInstant::now();
+    let mut rt = runtime(tracing);
+    rt.block_on(main);
+    let elapsed = rt.now().as_duration();
+    drop(rt);
+    Raw { elapsed, wall: start.elapsed() }
+}
+
+/// W1 for one runtime, with the given per-task sleeps.
+pub fn sleep_storm_main(table: Vec<TaskSleeps>) -> impl Future<Output = ()> {
+    async move {
+        let mut handles = Vec::with_capacity(table.len());
+        for ms in table {
+            handles.push(spawn(async move {
+                for m in ms {
+                    sleep(Duration::from_millis(u64::from(m))).await;
+                }
+            }));
+        }
+        for h in handles {
+            h.await.expect("sleeper finishes");
+        }
+    }
+}
+
+fn sleep_storm(table: Vec<TaskSleeps>, tracing: bool) -> Raw {
+    timed(tracing, sleep_storm_main(table))
+}
+
+fn spawn_join(tasks: usize, tracing: bool) -> Raw {
+    timed(tracing, async move {
+        let handles: Vec<_> = (0..tasks).map(|i| spawn(async move { i })).collect();
+        let mut sum = 0usize;
+        for h in handles {
+            sum = sum.wrapping_add(h.await.expect("task returns"));
+        }
+        assert_eq!(sum, tasks * tasks.saturating_sub(1) / 2);
+    })
+}
+
+/// Stand-in for `timeout(limit, work)`: `Some` if the work finished first.
+async fn timeout<F: Future>(limit: Duration, work: F) -> Option<F::Output> {
+    let work = pin!(work);
+    let timer = pin!(sleep(limit));
+    match select(work, timer).await {
+        Either::Left((v, _)) => Some(v),
+        Either::Right(((), _)) => None,
+    }
+}
+
+fn timeout_churn(quiet: usize, fired: usize, workers: usize, tracing: bool) -> Raw {
+    timed(tracing, async move {
+        let handles: Vec<_> = (0..workers)
+            .map(|w| {
+                let q = share(quiet, workers, w);
+                let f = share(fired, workers, w);
+                spawn(async move {
+                    for _ in 0..q {
+                        let r = timeout(Duration::from_secs(1), sleep(Duration::from_millis(1)));
+                        assert!(r.await.is_some());
+                    }
+                    for _ in 0..f {
+                        let r = timeout(Duration::from_millis(1), sleep(Duration::from_secs(1)));
+                        assert!(r.await.is_none());
+                    }
+                })
+            })
+            .collect();
+        for h in handles {
+            h.await.expect("worker finishes");
+        }
+    })
+}
+
+/// The calls worker `w` of `workers` makes out of `total`.
+pub fn share(total: usize, workers: usize, w: usize) -> usize {
+    total / workers + usize::from(w < total % workers)
+}
+
+fn node(
+    depth: u32,
+    fanout: usize,
+    first: usize,
+    leaves: Rc<Vec<u16>>,
+) -> Pin<Box<dyn Future<Output = ()>>> {
+    Box::pin(async move {
+        if depth == 0 {
+            sleep(Duration::from_millis(u64::from(leaves[first]))).await;
+            return;
+        }
+        let span = fanout.pow(depth - 1);
+        let children: Vec<_> = (0..fanout)
+            .map(|i| spawn(node(depth - 1, fanout, first + i * span, leaves.clone())))
+            .collect();
+        for r in join_all(children).await {
+            r.expect("child finishes");
+        }
+    })
+}
+
+fn fan_out(depth: u32, fanout: usize, leaves: Vec<u16>, tracing: bool) -> Raw {
+    let leaves = Rc::new(leaves);
+    timed(tracing, node(depth, fanout, 0, leaves))
+}
+
+/// W5's small test: three tasks with sleeps and yields, joined; takes 5 ms.
+pub async fn small_test() -> u64 {
+    let a = spawn(async {
+        sleep(Duration::from_millis(3)).await;
+        sleep(Duration::from_millis(2)).await;
+        1
+    });
+    let b = spawn(async {
+        sleep(Duration::from_millis(4)).await;
+        yield_now().await;
+        2
+    });
+    let c = spawn(async {
+        yield_now().await;
+        sleep(Duration::from_millis(1)).await;
+        3
+    });
+    let sum = a.await.unwrap_or(0) + b.await.unwrap_or(0) + c.await.unwrap_or(0);
+    assert_eq!(now().as_duration(), Duration::from_millis(5));
+    sum
+}
+
+fn seed_sweep(seeds: u64, tracing: bool) -> Raw {
+    let start = WallInstant::now();
+    let mut elapsed = Duration::ZERO;
+    for seed in 0..seeds {
+        let mut rt = Runtime::builder().seed(seed).policy(Policy::Random).tracing(tracing).build();
+        assert_eq!(rt.block_on(small_test()), 6);
+        elapsed += rt.now().as_duration();
+    }
+    Raw { elapsed, wall: start.elapsed() }
+}

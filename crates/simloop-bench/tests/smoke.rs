@@ -1,0 +1,46 @@
+//! Every workload at a tiny size on both runtimes: same events, same virtual elapsed.
+//! No timing is asserted.
+
+use std::time::Duration;
+
+use simloop_bench::{sim, sleeps, tok, Workload};
+
+fn both(w: Workload) -> Duration {
+    let on = sim::run(&w, true);
+    let off = sim::run(&w, false);
+    let tk = tok::run(&w);
+    assert_eq!(on.elapsed, tk.elapsed, "{}: simloop vs tokio virtual elapsed", w.label());
+    assert_eq!(off.elapsed, tk.elapsed, "{}: tracing must not change time", w.label());
+    assert_eq!((on.events, off.events), (tk.events, tk.events));
+    tk.elapsed
+}
+
+#[test]
+fn sleep_storm_ends_at_the_longest_task() {
+    let expected = sleeps::storm_elapsed_ms(&sleeps::storm(50));
+    assert_eq!(both(Workload::SleepStorm { tasks: 50 }), Duration::from_millis(expected));
+}
+
+#[test]
+fn spawn_join_takes_no_virtual_time() {
+    assert_eq!(both(Workload::SpawnJoin { tasks: 100 }), Duration::ZERO);
+}
+
+#[test]
+fn timeout_churn_takes_one_ms_per_call_per_worker() {
+    let w = Workload::TimeoutChurn { quiet: 40, fired: 8, workers: 4 };
+    assert_eq!(both(w), Duration::from_millis(12));
+}
+
+#[test]
+fn fan_out_ends_at_the_longest_leaf() {
+    let longest = sleeps::millis(9).into_iter().max().unwrap();
+    let w = Workload::FanOut { depth: 2, fanout: 3 };
+    assert_eq!(w.events(), 13);
+    assert_eq!(both(w), Duration::from_millis(u64::from(longest)));
+}
+
+#[test]
+fn seed_sweep_takes_five_ms_per_seed() {
+    assert_eq!(both(Workload::SeedSweep { seeds: 5 }), Duration::from_millis(25));
+}
