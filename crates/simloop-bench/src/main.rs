@@ -36,6 +36,9 @@ fn main() {
     let quick = args.iter().any(|a| a == "--quick");
     let rounds: usize = flag(&args, "--rounds").unwrap_or(if quick { 1 } else { 3 });
     let only: Option<String> = flag(&args, "--only");
+    // For profiling one side: `--side simloop|simloop-off|tokio`.
+    let side: Option<String> = flag(&args, "--side");
+    let runs = |name: &str| side.as_deref().is_none_or(|s| s == name);
     let workloads = if quick { quick_set() } else { full_set() };
     let mut rows: Vec<Row> = workloads
         .into_iter()
@@ -45,9 +48,11 @@ fn main() {
     for round in 0..rounds {
         for row in &mut rows {
             let w = row.workload;
-            row.sim_on.push(sim::run(&w, true));
-            row.tokio.push(tok::run(&w));
-            row.sim_off.push(sim::run(&w, false));
+            let skipped = Outcome { events: 1, elapsed: Duration::ZERO, wall: Duration::ZERO };
+            let pick = |name: &str, f: &dyn Fn() -> Outcome| if runs(name) { f() } else { skipped };
+            row.sim_on.push(pick("simloop", &|| sim::run(&w, true)));
+            row.tokio.push(pick("tokio", &|| tok::run(&w)));
+            row.sim_off.push(pick("simloop-off", &|| sim::run(&w, false)));
             eprintln!(
                 "round {}: {:<24} simloop {:>7.1} ns (trace off {:>7.1})  tokio {:>7.1} ns",
                 round + 1,
@@ -60,7 +65,7 @@ fn main() {
     }
     print_table(&rows, rounds);
     print_scaling(&rows);
-    if only.is_none() {
+    if only.is_none() && side.is_none() {
         let sizes: &[usize] = if quick { &[10_000] } else { &[100_000, 1_000_000] };
         print_memory(sizes);
     }
