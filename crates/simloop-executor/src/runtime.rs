@@ -320,6 +320,11 @@ impl Inner {
 
     pub(crate) fn log(&self, msg: String) {
         let task = self.current_or_none();
+        if !self.tracing && task != NO_TASK {
+            // With tracing on, names are recorded at spawn; off, only for tasks that log.
+            let name = self.current_name();
+            self.trace.borrow_mut().set_name(task, name.into());
+        }
         if self.echo {
             println!("{}", Trace::line(self.now(), &self.current_name(), &msg));
         }
@@ -436,9 +441,12 @@ impl Inner {
         let erased: Rc<dyn ErasedTask> = core.clone();
         let task = TaskRef(erased);
         if self.tracing {
-            self.trace.borrow_mut().set_name(key.id, core.header.name());
-            let parent = self.current_or_none();
-            self.record(parent, EventKind::Spawn { child: key.id });
+            if let Some(name) = core.header.explicit_name() {
+                self.trace.borrow_mut().set_name(key.id, name);
+            }
+            if let Some(parent) = self.current_task() {
+                self.record(parent, EventKind::Spawn { child: key.id });
+            }
         }
         let slot = self.tasks.borrow_mut().insert(TaskEntry { task, handle: Some(handle) });
         debug_assert_eq!(slot, key.slot);

@@ -1,0 +1,214 @@
+//! The executor's API as a test author uses it: exact elapsed time, manual control,
+//! seeded randomness and policies, names, traces.
+
+use simloop::{
+    current_task_name, log, now, random_range, random_u64, sleep, sleep_until, spawn, spawn_named,
+    wait_all_tasks_blocked, yield_now, EventKind, Instant, Policy, Runtime, TaskState,
+};
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+
+#[test]
+fn elapsed_is_exactly_the_sum_of_the_sleeps_to_the_nanosecond() {
+    let sleeps = [1u64, 333_333_333, 999_999_999, 7, 1_000_000_000_001];
+    let mut rt = Runtime::new();
+    rt.block_on(async {
+        for ns in sleeps {
+            sleep(Duration::from_nanos(ns)).await;
+        }
+    });
+    assert_eq!(rt.now().as_nanos(), sleeps.iter().sum::<u64>());
+}
+
+#[test]
+fn an_hour_of_retries_costs_no_wall_time_and_ends_at_the_exact_instant() {
+    let mut rt = Runtime::new();
+    let attempts = rt.block_on(async {
+        let mut attempts = 0;
+        let mut backoff = Duration::from_millis(100);
+        while now() < Instant::from_secs(3600) {
+            attempts += 1;
+            sleep(backoff).await;
+            backoff = (backoff * 2).min(Duration::from_secs(60));
+        }
+        attempts
+    });
+    // 100ms·(2^10-1) = 102.3s of doubling, then 60s steps up to the first instant ≥ 3600s.
+    assert_eq!(attempts, 10 + 59);
+    assert_eq!(rt.now(), Instant::from_millis(102_300 + 59 * 60_000));
+}
+
+#[test]
+fn run_until_blocked_runs_ready_work_without_moving_the_clock() {
+    let mut rt = Runtime::new();
+    let seen = Rc::new(RefCell::new(Vec::new()));
+    let s = seen.clone();
+    let t = rt.spawn(async move {
+        s.borrow_mut().push("started");
+        sleep(Duration::from_secs(5)).await;
+        s.borrow_mut().push("woke");
+    });
+    rt.run_until_blocked().unwrap();
+    assert_eq!(*seen.borrow(), vec!["started"]);
+    assert_eq!(rt.now(), Instant::ZERO);
+    assert_eq!(t.state(), TaskState::Pending);
+
+    assert_eq!(rt.advance_to_next_timer().unwrap(), Some(Instant::from_secs(5)));
+    assert_eq!(*seen.borrow(), vec!["started", "woke"]);
+    assert!(t.is_done());
+    assert_eq!(rt.advance_to_next_timer().unwrap(), None);
+}
+
+#[test]
+fn advance_to_next_timer_moves_one_deadline_at_a_time() {
+    let mut rt = Runtime::new();
+    for s in [3u64, 1, 2, 1] {
+        let _ = rt.spawn(sleep(Duration::from_secs(s)));
+    }
+    let mut instants = Vec::new();
+    while let Some(t) = rt.advance_to_next_timer().unwrap() {
+        instants.push(t.as_duration().as_secs());
+    }
+    assert_eq!(instants, vec![1, 2, 3]);
+}
+
+#[test]
+fn wait_all_tasks_blocked_returns_when_every_other_task_is_blocked() {
+    let mut rt = Runtime::new();
+    rt.block_on(async {
+        let done = Rc::new(RefCell::new(0));
+        for i in 0..3 {
+            let done = done.clone();
+            spawn(async move {
+                for _ in 0..i {
+                    yield_now().await;
+                }
+                *done.borrow_mut() += 1;
+                sleep(Duration::from_secs(1)).await;
+            });
+        }
+        wait_all_tasks_blocked().await;
+        assert_eq!(*done.borrow(), 3);
+        assert_eq!(now(), Instant::ZERO);
+    });
+}
+
+fn order_under(seed: u64, policy: Policy) -> Vec<u32> {
+    let mut rt = Runtime::builder().seed(seed).policy(policy).build();
+    rt.block_on(async {
+        let order = Rc::new(RefCell::new(Vec::new()));
+        let tasks: Vec<_> = (0..6)
+            .map(|i| {
+                let order = order.clone();
+                spawn(async move {
+                    yield_now().await;
+                    order.borrow_mut().push(i);
+                })
+            })
+            .collect();
+        for t in tasks {
+            t.await.unwrap();
+        }
+        let v = order.borrow().clone();
+        v
+    })
+}
+
+#[test]
+fn fifo_keeps_creation_order_and_random_is_a_function_of_the_seed() {
+    assert_eq!(order_under(1, Policy::Fifo), vec![0, 1, 2, 3, 4, 5]);
+    assert_eq!(order_under(9, Policy::Fifo), vec![0, 1, 2, 3, 4, 5]);
+    assert_eq!(order_under(3, Policy::Random), order_under(3, Policy::Random));
+    let distinct: std::collections::HashSet<_> =
+        (0..20).map(|s| order_under(s, Policy::Random)).collect();
+    assert!(distinct.len() > 5, "random policy explored only {} orders", distinct.len());
+    let pct: std::collections::HashSet<_> =
+        (0..20).map(|s| order_under(s, Policy::pct(3))).collect();
+    assert!(pct.len() > 1);
+}
+
+#[test]
+fn user_randomness_is_seeded_and_in_range() {
+    let draw = |seed| {
+        Runtime::builder().seed(seed).build().block_on(async {
+            let v: Vec<u64> = (0..4).map(|_| random_range(10, 20)).collect();
+            (random_u64(), v)
+        })
+    };
+    assert_eq!(draw(5), draw(5));
+    assert_ne!(draw(5).0, draw(6).0);
+    assert!(draw(5).1.iter().all(|v| (10..20).contains(v)));
+}
+
+#[test]
+fn names_follow_asyncio_numbering_and_can_be_set() {
+    let mut rt = Runtime::new();
+    rt.block_on(async {
+        assert_eq!(current_task_name(), "main");
+        let a = spawn(async { current_task_name() });
+        let b = spawn_named("worker", async { current_task_name() });
+        let c = spawn(async { current_task_name() });
+        assert_eq!(a.name(), "Task-2");
+        assert_eq!(b.id().as_u64(), 3);
+        assert_eq!(c.name(), "Task-4", "named tasks also take a number, as in asyncio");
+        c.set_name("renamed");
+        assert_eq!(a.await.unwrap(), "Task-2");
+        assert_eq!(b.await.unwrap(), "worker");
+        assert_eq!(c.await.unwrap(), "renamed");
+    });
+    assert_eq!(rt.trace().name(simloop::TaskId::clone(&rt.trace().events()[0].task)), "main");
+}
+
+#[test]
+fn the_verbose_trace_records_every_runtime_event_in_order() {
+    let mut rt = Runtime::new();
+    rt.block_on(async {
+        let t = spawn_named("child", async {
+            sleep(Duration::from_millis(1500)).await;
+            log!("child done");
+        });
+        let victim = spawn_named("victim", sleep_until(Instant::from_secs(9)));
+        yield_now().await;
+        victim.cancel();
+        t.await.unwrap();
+    });
+    let verbose = rt.trace().verbose();
+    let expected = "   0.000s  main         start
+   0.000s  main         spawn child
+   0.000s  main         spawn victim
+   0.000s  child        start
+   0.000s  child        sleep until 1.500s
+   0.000s  victim       start
+   0.000s  victim       sleep until 9.000s
+   0.000s  victim       cancel requested
+   0.000s  victim       cancelled
+   1.500s  child        timer fired
+   1.500s  child        log child done
+   1.500s  child        finished
+   1.500s  main         finished
+-- elapsed 1.500s";
+    assert_eq!(verbose, expected);
+    let kinds: Vec<_> = rt.trace().events().iter().map(|e| e.kind.clone()).collect();
+    assert!(kinds.contains(&EventKind::TimerFired));
+}
+
+#[test]
+fn tracing_off_keeps_log_lines_only() {
+    let mut rt = Runtime::builder().tracing(false).build();
+    rt.block_on(async {
+        spawn(sleep(Duration::from_secs(1))).await.unwrap();
+        log!("only me");
+    });
+    assert_eq!(rt.trace().events().len(), 1);
+    assert_eq!(rt.trace().text(), "   1.000s  main         only me\n-- elapsed 1.000s");
+}
+
+#[test]
+fn run_is_asyncio_run() {
+    let v = simloop::run(async {
+        sleep(Duration::from_secs(2)).await;
+        now()
+    });
+    assert_eq!(v, Instant::from_secs(2));
+}
