@@ -1,0 +1,633 @@
+//! `gather` and `try_gather`: run several futures as tasks and collect their outcomes in
+//! input order, whatever order they finish in (asyncio's `gather`).
+//!
+//! Every input becomes a task when `gather` is *called* (as CPython's `gather` does), so
+//! the children start running at the caller's next yield, in input order. Inputs are
+//! [`Task`]s (used as they are) or boxed futures (`fut.boxed_local()`, spawned); the
+//! [`gather!`](crate::gather!) and [`try_gather!`](crate::try_gather!) macros take a fixed
+//! set of differently-typed futures or tasks.
+//!
+//! - [`gather`] returns every outcome, `Vec<Result<T, TaskError>>` (asyncio's
+//!   `return_exceptions=True`): a child that returns `Err(e)` gives `Ok(Err(e))`, one
+//!   that panics or is cancelled gives `Err(TaskError)`.
+//! - [`try_gather`] (asyncio's default `return_exceptions=False`) takes children returning
+//!   `Result<T, E>` and gives `Ok(Vec<T>)`, or the first failure as a [`ChildError`] at
+//!   the instant it happens. **The other children keep running**: this is what CPython
+//!   does. The guide says they are cancelled; it is wrong. Cancel them yourself if you
+//!   need that, or use a [`TaskGroup`](crate::TaskGroup).
+//! - Dropping a pending gather (the caller was cancelled, or a timeout fired) cancels its
+//!   unfinished children.
+//!
+//! Timing follows CPython exactly: each child's completion is processed by a done
+//! callback that runs as its own step, and the awaiter resumes one step after the
+//! callback that completes the gather, so the awaiter resumes two steps after the last
+//! child finishes, with other ready tasks interleaving.
+//!
+//! ```
+//! use futures::FutureExt;
+//! use simloop_executor::{log, sleep, Runtime};
+//! use simloop_primitives::gather;
+//! use std::time::Duration;
+//!
+//! async fn foo(x: u64) -> String {
+//!     sleep(Duration::from_secs(x)).await;
+//!     format!("foo: {x}")
+//! }
+//!
+//! let mut rt = Runtime::new();
+//! rt.block_on(async {
+//!     let results = gather([foo(2).boxed_local(), foo(1).boxed_local()]).await;
+//!     let results: Vec<String> = results.into_iter().map(Result::unwrap).collect();
+//!     log!("{results:?}");
+//! });
+//! assert_eq!(rt.trace().text(), "   2.000s  main         [\"foo: 2\", \"foo: 1\"]\n-- elapsed 2.000s");
+//! ```
+
+use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
+
+use futures::future::{BoxFuture, LocalBoxFuture};
+use simloop_executor::{spawn, Task, TaskError, TaskRef};
+
+use crate::error::ChildError;
+
+/// What [`gather`] and [`try_gather`] accept: a task (used as is) or a boxed future
+/// (spawned as a new task). Box a future with `futures::FutureExt::boxed_local`.
+pub trait IntoTask {
+    /// The task's output.
+    type Output: 'static;
+    /// The task: this one, or a newly spawned one.
+    fn into_task(self) -> Task<Self::Output>;
+}
+
+impl<T: 'static> IntoTask for Task<T> {
+    type Output = T;
+    fn into_task(self) -> Task<T> {
+        self
+    }
+}
+
+impl<T: 'static> IntoTask for LocalBoxFuture<'static, T> {
+    type Output = T;
+    #[track_caller]
+    fn into_task(self) -> Task<T> {
+        spawn(self)
+    }
+}
+
+impl<T: 'static> IntoTask for BoxFuture<'static, T> {
+    type Output = T;
+    #[track_caller]
+    fn into_task(self) -> Task<T> {
+        spawn(self)
+    }
+}
+
+/// The untyped state every gather shares with its children's done callbacks.
+pub(crate) struct Tracker {
+    remaining: usize,
+    done: bool,
+    fail_fast: bool,
+    failed: Option<usize>,
+    waker: Option<Waker>,
+    children: Vec<TaskRef>,
+}
+
+/// A shared [`Tracker`].
+#[doc(hidden)]
+#[derive(Clone)]
+pub struct Core(Rc<RefCell<Tracker>>);
+
+impl Core {
+    /// A tracker for a gather; `fail_fast` ends it at the first failure.
+    #[doc(hidden)]
+    pub fn new(fail_fast: bool) -> Core {
+        Core(Rc::new(RefCell::new(Tracker {
+            remaining: 0,
+            done: false,
+            fail_fast,
+            failed: None,
+            waker: None,
+            children: Vec::new(),
+        })))
+    }
+
+    /// Watches `task` as the next child; returns the slot its outcome lands in.
+    /// `is_failure` tells a failing outcome (used only when failing fast).
+    #[doc(hidden)]
+    pub fn watch<T: 'static>(
+        &self,
+        task: Task<T>,
+        is_failure: fn(&Result<T, TaskError>) -> bool,
+    ) -> Slot<T> {
+        let slot = Slot(Rc::new(RefCell::new(None)));
+        let r = task.as_ref();
+        let index = {
+            let mut t = self.0.borrow_mut();
+            t.remaining += 1;
+            t.children.push(r.clone());
+            t.children.len() - 1
+        };
+        let (core, out) = (self.clone(), slot.clone());
+        r.add_done_callback(move |_| {
+            let outcome = task.take_result();
+            let failed = is_failure(&outcome);
+            *out.0.borrow_mut() = Some(outcome);
+            core.child_done(index, failed);
+        });
+        slot
+    }
+
+    /// A child's done callback: the step asyncio's `gather._done_callback` runs.
+    fn child_done(&self, index: usize, failed: bool) {
+        let waker = {
+            let mut t = self.0.borrow_mut();
+            if t.done {
+                return;
+            }
+            t.remaining -= 1;
+            if t.fail_fast && failed {
+                t.failed = Some(index);
+            } else if t.remaining > 0 {
+                return;
+            }
+            t.done = true;
+            t.waker.take()
+        };
+        if let Some(w) = waker {
+            w.wake();
+        }
+    }
+
+    /// Marks a gather with no children done (asyncio returns a finished future).
+    fn seal(&self) {
+        let mut t = self.0.borrow_mut();
+        if t.children.is_empty() {
+            t.done = true;
+        }
+    }
+
+    /// `Ready(failed index)` once the gather is complete; otherwise stores the waker.
+    #[doc(hidden)]
+    pub fn poll_done(&self, cx: &mut Context<'_>) -> Poll<Option<usize>> {
+        let mut t = self.0.borrow_mut();
+        if t.done {
+            Poll::Ready(t.failed)
+        } else {
+            match &t.waker {
+                Some(w) if w.will_wake(cx.waker()) => {}
+                _ => t.waker = Some(cx.waker().clone()),
+            }
+            Poll::Pending
+        }
+    }
+
+    /// Whether the gather has completed (or was cancelled).
+    fn is_done(&self) -> bool {
+        self.0.borrow().done
+    }
+
+    /// asyncio's `_GatheringFuture.cancel()`: cancels every unfinished child; `false` if
+    /// the gather is already done. The gather then completes as its children do.
+    fn cancel(&self) -> bool {
+        let children = {
+            let t = self.0.borrow();
+            if t.done {
+                return false;
+            }
+            t.children.clone()
+        };
+        for c in children.iter().filter(|c| !c.is_done()) {
+            c.cancel();
+        }
+        true
+    }
+
+    /// The children, in input order.
+    fn children(&self) -> Vec<TaskRef> {
+        self.0.borrow().children.clone()
+    }
+
+    /// Cancels the unfinished children of a gather nobody waits for any more.
+    fn abandon(&self) {
+        let children = {
+            let mut t = self.0.borrow_mut();
+            if t.done {
+                return;
+            }
+            t.done = true;
+            t.waker = None;
+            std::mem::take(&mut t.children)
+        };
+        for c in children.iter().filter(|c| !c.is_done()) {
+            c.cancel();
+        }
+    }
+}
+
+/// Where one child's outcome lands.
+#[doc(hidden)]
+pub struct Slot<T>(Rc<RefCell<Option<Result<T, TaskError>>>>);
+
+impl<T> Clone for Slot<T> {
+    fn clone(&self) -> Self {
+        Slot(self.0.clone())
+    }
+}
+
+impl<T> Slot<T> {
+    /// The outcome (the gather is done, so every slot not skipped by a failure is full).
+    #[doc(hidden)]
+    pub fn take(&self) -> Result<T, TaskError> {
+        self.0.borrow_mut().take().unwrap_or_else(|| {
+            Err(TaskError::InvalidState("gather: this child's outcome was not recorded".into()))
+        })
+    }
+}
+
+impl<T, E> Slot<Result<T, E>> {
+    /// The outcome as a value or a [`ChildError`].
+    #[doc(hidden)]
+    pub fn take_flat(&self) -> Result<T, ChildError<E>> {
+        ChildError::flatten(self.take())
+    }
+}
+
+/// Whether an outcome fails a `try_gather`: an `Err` output, a panic or a cancellation.
+#[doc(hidden)]
+pub fn is_failure<T, E>(r: &Result<Result<T, E>, TaskError>) -> bool {
+    !matches!(r, Ok(Ok(_)))
+}
+
+/// Never a failure (for [`gather`], which waits for every child).
+#[doc(hidden)]
+pub fn never_fails<T>(_: &Result<T, TaskError>) -> bool {
+    false
+}
+
+/// Cancels unfinished children when dropped before the gather completes.
+#[doc(hidden)]
+pub struct AbandonGuard(pub Core);
+
+impl Drop for AbandonGuard {
+    fn drop(&mut self) {
+        self.0.abandon();
+    }
+}
+
+/// Runs every input as a task and returns all their outcomes in input order (asyncio's
+/// `gather(..., return_exceptions=True)`). See the [module docs](self).
+///
+/// # Cancellation
+/// Dropping the returned future before it completes cancels the unfinished children.
+///
+/// # Panics
+/// Outside a simloop runtime (the inputs are spawned at once).
+#[track_caller]
+pub fn gather<I>(inputs: I) -> Gather<<I::Item as IntoTask>::Output>
+where
+    I: IntoIterator,
+    I::Item: IntoTask,
+{
+    let core = Core::new(false);
+    let slots = inputs.into_iter().map(|i| core.watch(i.into_task(), never_fails)).collect();
+    core.seal();
+    Gather { guard: AbandonGuard(core), slots }
+}
+
+/// Future for [`gather`]: all outcomes, in input order.
+#[must_use = "futures do nothing unless you .await or poll them; dropping a gather cancels its children"]
+pub struct Gather<T> {
+    guard: AbandonGuard,
+    slots: Vec<Slot<T>>,
+}
+
+impl<T> Gather<T> {
+    /// The children's tasks, in input order (to inspect or cancel them).
+    pub fn children(&self) -> Vec<TaskRef> {
+        self.guard.0.children()
+    }
+
+    /// Whether the gather has its outcome (asyncio's `done()`).
+    pub fn is_done(&self) -> bool {
+        self.guard.0.is_done()
+    }
+
+    /// Cancels every unfinished child (asyncio's `gather(...).cancel()`); returns `false`
+    /// if the gather is already done, in which case nothing is cancelled. The gather then
+    /// completes as its children do: each cancelled child's outcome is
+    /// `Err(TaskError::Cancelled)`.
+    pub fn cancel(&self) -> bool {
+        self.guard.0.cancel()
+    }
+}
+
+impl<T> Future for Gather<T> {
+    type Output = Vec<Result<T, TaskError>>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        match this.guard.0.poll_done(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(_) => Poll::Ready(this.slots.iter().map(Slot::take).collect()),
+        }
+    }
+}
+
+/// Runs every input as a task; gives all their values in input order, or the first
+/// failure at the instant it happens (asyncio's `gather` with `return_exceptions=False`).
+///
+/// The other children are **not** cancelled by a failure: they keep running (CPython's
+/// behaviour; the guide's claim that they are cancelled is wrong). When two children fail
+/// at the same instant, the one whose completion is processed first wins, which is the one
+/// that finished first.
+///
+/// ```
+/// use futures::FutureExt;
+/// use simloop_executor::{sleep, Runtime};
+/// use simloop_primitives::{try_gather, ChildError};
+/// use std::time::Duration;
+///
+/// async fn job(d: u64, fail: bool) -> Result<u64, String> {
+///     sleep(Duration::from_secs(d)).await;
+///     if fail { Err(format!("job {d} failed")) } else { Ok(d) }
+/// }
+///
+/// let mut rt = Runtime::new();
+/// let r = rt.block_on(try_gather([job(2, false).boxed_local(), job(1, true).boxed_local()]));
+/// assert_eq!(r, Err(ChildError::Raised("job 1 failed".to_string())));
+/// assert_eq!(rt.now().as_nanos(), 1_000_000_000); // the error came at 1 s
+/// ```
+///
+/// # Cancellation
+/// Dropping the returned future before it completes cancels the unfinished children.
+///
+/// # Panics
+/// Outside a simloop runtime (the inputs are spawned at once).
+#[track_caller]
+pub fn try_gather<I, T, E>(inputs: I) -> TryGather<T, E>
+where
+    I: IntoIterator,
+    I::Item: IntoTask<Output = Result<T, E>>,
+    T: 'static,
+    E: 'static,
+{
+    let core = Core::new(true);
+    let slots = inputs.into_iter().map(|i| core.watch(i.into_task(), is_failure)).collect();
+    core.seal();
+    TryGather { guard: AbandonGuard(core), slots }
+}
+
+/// Future for [`try_gather`]: all values in input order, or the first failure.
+#[must_use = "futures do nothing unless you .await or poll them; dropping a gather cancels its children"]
+pub struct TryGather<T, E> {
+    guard: AbandonGuard,
+    slots: Vec<Slot<Result<T, E>>>,
+}
+
+impl<T, E> TryGather<T, E> {
+    /// The children's tasks, in input order (to inspect or cancel them).
+    pub fn children(&self) -> Vec<TaskRef> {
+        self.guard.0.children()
+    }
+
+    /// Whether the gather has its outcome (asyncio's `done()`).
+    pub fn is_done(&self) -> bool {
+        self.guard.0.is_done()
+    }
+
+    /// Cancels every unfinished child (asyncio's `gather(...).cancel()`); returns `false`
+    /// if the gather is already done, in which case nothing is cancelled. The gather then
+    /// completes as its children do: each cancelled child's outcome is
+    /// `Err(TaskError::Cancelled)`.
+    pub fn cancel(&self) -> bool {
+        self.guard.0.cancel()
+    }
+}
+
+impl<T, E> Future for TryGather<T, E> {
+    type Output = Result<Vec<T>, ChildError<E>>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        match this.guard.0.poll_done(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(Some(i)) => Poll::Ready(Err(match this.slots[i].take_flat() {
+                Err(e) => e,
+                Ok(_) => unreachable!("a failed child's outcome is a failure"),
+            })),
+            Poll::Ready(None) => Poll::Ready(this.slots.iter().map(Slot::take_flat).collect()),
+        }
+    }
+}
+
+/// The future behind [`gather!`](crate::gather!).
+#[doc(hidden)]
+#[must_use = "futures do nothing unless you .await or poll them; dropping a gather cancels its children"]
+pub struct GatherTuple<S> {
+    guard: AbandonGuard,
+    slots: S,
+}
+
+impl<S: TakeAll> GatherTuple<S> {
+    #[doc(hidden)]
+    pub fn new(core: Core, slots: S) -> Self {
+        core.seal();
+        GatherTuple { guard: AbandonGuard(core), slots }
+    }
+}
+
+impl<S: TakeAll + Unpin> Future for GatherTuple<S> {
+    type Output = S::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<S::Output> {
+        let this = self.get_mut();
+        this.guard.0.poll_done(cx).map(|_| this.slots.take_all())
+    }
+}
+
+/// The future behind [`try_gather!`](crate::try_gather!).
+#[doc(hidden)]
+#[must_use = "futures do nothing unless you .await or poll them; dropping a gather cancels its children"]
+pub struct TryGatherTuple<S, E> {
+    guard: AbandonGuard,
+    slots: S,
+    _error: std::marker::PhantomData<fn() -> E>,
+}
+
+impl<S: TryTakeAll<E>, E> TryGatherTuple<S, E> {
+    #[doc(hidden)]
+    pub fn new(core: Core, slots: S) -> Self {
+        core.seal();
+        TryGatherTuple { guard: AbandonGuard(core), slots, _error: std::marker::PhantomData }
+    }
+}
+
+impl<S: TryTakeAll<E> + Unpin, E> Future for TryGatherTuple<S, E> {
+    type Output = Result<S::Output, ChildError<E>>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        this.guard.0.poll_done(cx).map(|failed| this.slots.try_take_all(failed))
+    }
+}
+
+/// Turns a task or a future into a task, for the macros: a [`Task`] is used as it is
+/// (autoref specialization), anything else is spawned.
+#[doc(hidden)]
+pub struct Wrap<T>(pub std::cell::Cell<Option<T>>);
+
+#[doc(hidden)]
+pub trait ViaTask {
+    type Out;
+    fn into_task(&self) -> Task<Self::Out>;
+}
+
+impl<T: 'static> ViaTask for Wrap<Task<T>> {
+    type Out = T;
+    fn into_task(&self) -> Task<T> {
+        self.0.take().expect("gather!: input taken twice")
+    }
+}
+
+#[doc(hidden)]
+pub trait ViaFuture {
+    type Out;
+    fn into_task(&self) -> Task<Self::Out>;
+}
+
+impl<F: Future + 'static> ViaFuture for &Wrap<F>
+where
+    F::Output: 'static,
+{
+    type Out = F::Output;
+    #[track_caller]
+    fn into_task(&self) -> Task<F::Output> {
+        spawn(self.0.take().expect("gather!: input taken twice"))
+    }
+}
+
+/// Runs a fixed set of differently-typed futures (or [`Task`]s) as tasks and returns a
+/// tuple of their outcomes, each a `Result<T, TaskError>` (asyncio's
+/// `gather(a, b, c, return_exceptions=True)`). See [`gather`](fn@crate::gather).
+///
+/// ```
+/// use simloop_executor::{sleep, Runtime};
+/// use std::time::Duration;
+///
+/// let mut rt = Runtime::new();
+/// let (a, b) = rt.block_on(async {
+///     simloop_primitives::gather!(
+///         async { sleep(Duration::from_secs(1)).await; 7 },
+///         async { "text" },
+///     )
+///     .await
+/// });
+/// assert_eq!((a, b), (Ok(7), Ok("text")));
+/// ```
+#[macro_export]
+macro_rules! gather {
+    ($($fut:expr),+ $(,)?) => {{
+        #[allow(unused_imports)]
+        use $crate::__private::{ViaFuture as _, ViaTask as _};
+        let core = $crate::__private::Core::new(false);
+        let slots = ($(
+            core.watch(
+                (&$crate::__private::Wrap(::std::cell::Cell::new(::std::option::Option::Some($fut))))
+                    .into_task(),
+                $crate::__private::never_fails,
+            ),
+        )+);
+        $crate::__private::GatherTuple::new(core, slots)
+    }};
+}
+
+/// Like [`gather!`](crate::gather!) for children returning `Result<_, E>` (one `E` for
+/// all): gives `Ok((a, b, ...))`, or the first failure as a
+/// [`ChildError<E>`](crate::ChildError) at the instant it happens; the other children keep
+/// running (asyncio's `gather(a, b, c)`). See [`try_gather`](fn@crate::try_gather).
+///
+/// ```
+/// use simloop_executor::Runtime;
+///
+/// let mut rt = Runtime::new();
+/// let r = rt.block_on(async {
+///     simloop_primitives::try_gather!(async { Ok::<_, String>(1) }, async { Ok(true) }).await
+/// });
+/// assert_eq!(r, Ok((1, true)));
+/// ```
+#[macro_export]
+macro_rules! try_gather {
+    ($($fut:expr),+ $(,)?) => {{
+        #[allow(unused_imports)]
+        use $crate::__private::{ViaFuture as _, ViaTask as _};
+        let core = $crate::__private::Core::new(true);
+        let slots = ($(
+            core.watch(
+                (&$crate::__private::Wrap(::std::cell::Cell::new(::std::option::Option::Some($fut))))
+                    .into_task(),
+                $crate::__private::is_failure,
+            ),
+        )+);
+        $crate::__private::TryGatherTuple::new(core, slots)
+    }};
+}
+
+/// Takes every slot of a tuple (for [`gather!`](crate::gather!)).
+#[doc(hidden)]
+pub trait TakeAll {
+    type Output;
+    fn take_all(&self) -> Self::Output;
+}
+
+/// Takes every slot of a tuple, or the failing one (for [`try_gather!`](crate::try_gather!)).
+#[doc(hidden)]
+pub trait TryTakeAll<E> {
+    type Output;
+    fn try_take_all(&self, failed: Option<usize>) -> Result<Self::Output, ChildError<E>>;
+}
+
+macro_rules! tuple_impls {
+    ($( ($($T:ident $i:tt),+) )+) => {$(
+        impl<$($T),+> TakeAll for ($(Slot<$T>,)+) {
+            type Output = ($(Result<$T, TaskError>,)+);
+            fn take_all(&self) -> Self::Output {
+                ($(self.$i.take(),)+)
+            }
+        }
+
+        impl<E, $($T),+> TryTakeAll<E> for ($(Slot<Result<$T, E>>,)+) {
+            type Output = ($($T,)+);
+            fn try_take_all(&self, failed: Option<usize>) -> Result<Self::Output, ChildError<E>> {
+                if let Some(f) = failed {
+                    $(
+                        if f == $i {
+                            if let Err(e) = self.$i.take_flat() {
+                                return Err(e);
+                            }
+                        }
+                    )+
+                }
+                Ok(($(self.$i.take_flat()?,)+))
+            }
+        }
+    )+};
+}
+
+tuple_impls! {
+    (A 0)
+    (A 0, B 1)
+    (A 0, B 1, C 2)
+    (A 0, B 1, C 2, D 3)
+    (A 0, B 1, C 2, D 3, F 4)
+    (A 0, B 1, C 2, D 3, F 4, G 5)
+    (A 0, B 1, C 2, D 3, F 4, G 5, H 6)
+    (A 0, B 1, C 2, D 3, F 4, G 5, H 6, I 7)
+    (A 0, B 1, C 2, D 3, F 4, G 5, H 6, I 7, J 8)
+    (A 0, B 1, C 2, D 3, F 4, G 5, H 6, I 7, J 8, K 9)
+    (A 0, B 1, C 2, D 3, F 4, G 5, H 6, I 7, J 8, K 9, L 10)
+    (A 0, B 1, C 2, D 3, F 4, G 5, H 6, I 7, J 8, K 9, L 10, M 11)
+}
