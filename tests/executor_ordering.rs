@@ -329,3 +329,22 @@ fn oracle_lines(name: &str) -> Vec<&'static str> {
     lines[last] = "-- elapsed 3.000s";
     lines
 }
+
+#[test]
+fn the_loop_stops_at_the_end_of_the_iteration_in_which_main_finished() {
+    async fn ticker(name: &'static str, n: usize) {
+        for i in 0..n {
+            log!("{name} {i}");
+            yield_now().await;
+        }
+    }
+    let mut rt = guide_runtime();
+    rt.block_on(async {
+        let _ = spawn_named("a", ticker("a", 5));
+        yield_now().await;
+        let _ = spawn_named("b", ticker("b", 5));
+        log!("main returns");
+    });
+    assert_eq!(rt.trace().text(), oracle("ex_10_after_main_returns"));
+    assert_eq!(rt.report().destroyed_pending.len(), 2);
+}

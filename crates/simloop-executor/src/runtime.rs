@@ -232,6 +232,7 @@ pub(crate) struct Inner {
     time_limit: Option<Instant>,
     current: Cell<Option<TaskKey>>,
     just_done: Cell<bool>,
+    stopping: Cell<bool>,
     wait_scratch: Cell<(WaitOn, u32)>,
     idle_waiters: RefCell<Vec<Waker>>,
     steps: Cell<u64>,
@@ -267,6 +268,7 @@ impl Inner {
             time_limit: b.time_limit,
             current: Cell::new(None),
             just_done: Cell::new(false),
+            stopping: Cell::new(false),
             wait_scratch: Cell::new((WaitOn::Nothing, 0)),
             idle_waiters: RefCell::default(),
             steps: Cell::new(0),
@@ -401,6 +403,11 @@ impl Inner {
             async_task::Builder::new().metadata(key).spawn_unchecked(move |_| wrapped, schedule_fn)
         };
         self.register(core.clone(), key, runnable, handle);
+        // asyncio's run_until_complete: the first done callback of main stops the loop.
+        let erased: Rc<dyn ErasedTask> = core.clone();
+        TaskRef(erased).add_done_callback(|_| {
+            context::with(|rt| rt.request_stop());
+        });
         core
     }
 
@@ -543,48 +550,64 @@ impl Inner {
     /// an error.
     fn drive(&self, mode: Drive<'_>) -> Result<(), RunError> {
         let mut fired = false;
+        // Steps run in iterations, as asyncio's `_run_once`: an iteration runs the steps
+        // that were queued when it began; steps queued meanwhile wait for the next one.
+        // When the main task finishes, its done callback (queued like any other) asks the
+        // loop to stop, and the loop stops at the end of that iteration, exactly as
+        // `run_until_complete` does: tasks queued before the stop still take their step.
+        let mut batch_left = 0usize;
         loop {
-            if let Drive::Main(h) = mode {
-                if h.is_done() {
-                    return Ok(());
-                }
-            }
-            self.drain_remote();
-            if self.ready.borrow().is_empty() {
-                let idle = std::mem::take(&mut *self.idle_waiters.borrow_mut());
-                if !idle.is_empty() {
-                    idle.into_iter().for_each(Waker::wake);
-                    continue;
-                }
-                match mode {
-                    Drive::Blocked => return Ok(()),
-                    Drive::NextTimer if fired => return Ok(()),
-                    _ => {}
-                }
-                let Some(deadline) = self.timers.borrow().next_deadline() else {
-                    return match mode {
-                        Drive::Main(_) => Err(RunError::Deadlock(Box::new(self.deadlock()))),
-                        _ => Ok(()),
-                    };
-                };
-                if let Some(limit) = self.time_limit {
-                    if deadline > limit {
-                        return Err(RunError::TimeLimit {
-                            limit,
-                            next_deadline: deadline,
-                            seed: self.seed,
-                            policy: self.policy,
-                            tail: self.trace.borrow().tail(20),
-                        });
+            if batch_left == 0 {
+                if let Drive::Main(h) = mode {
+                    if self.stopping.get() || (h.is_done() && self.ready.borrow().is_empty()) {
+                        self.stopping.set(false);
+                        return Ok(());
                     }
                 }
-                self.clock.set(deadline);
-                self.fire_due();
-                fired = true;
-                continue;
+                self.drain_remote();
+                if self.ready.borrow().is_empty() {
+                    let idle = std::mem::take(&mut *self.idle_waiters.borrow_mut());
+                    if !idle.is_empty() {
+                        idle.into_iter().for_each(Waker::wake);
+                        continue;
+                    }
+                    match mode {
+                        Drive::Blocked => return Ok(()),
+                        Drive::NextTimer if fired => return Ok(()),
+                        _ => {}
+                    }
+                    let Some(deadline) = self.timers.borrow().next_deadline() else {
+                        return match mode {
+                            Drive::Main(_) => Err(RunError::Deadlock(Box::new(self.deadlock()))),
+                            _ => Ok(()),
+                        };
+                    };
+                    if let Some(limit) = self.time_limit {
+                        if deadline > limit {
+                            return Err(RunError::TimeLimit {
+                                limit,
+                                next_deadline: deadline,
+                                seed: self.seed,
+                                policy: self.policy,
+                                tail: self.trace.borrow().tail(20),
+                            });
+                        }
+                    }
+                    self.clock.set(deadline);
+                    self.fire_due();
+                    fired = true;
+                    continue;
+                }
+                batch_left = self.ready.borrow().len();
             }
+            batch_left -= 1;
             self.run_one()?;
         }
+    }
+
+    /// Asks `drive` to stop at the end of the current iteration (main's done callback).
+    pub(crate) fn request_stop(&self) {
+        self.stopping.set(true);
     }
 
     fn live_tasks(&self) -> Vec<TaskRef> {
@@ -924,6 +947,7 @@ impl Runtime {
         let inner = &self.inner;
         let _enter = context::enter(inner);
         *inner.report.borrow_mut() = RunReport::default();
+        inner.stopping.set(false);
         // SAFETY: `guard` destroys the main task before this function returns or unwinds,
         // so the future is dropped while everything it borrows is still alive.
         let core = unsafe { inner.spawn_main(future, Location::caller()) };
