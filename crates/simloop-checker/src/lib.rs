@@ -1,1 +1,2 @@
 //! simloop's checker: trace snapshots, seed exploration and replay (placeholder, being built).
+pub mod program;

@@ -1,0 +1,176 @@
+//! The program language: a task set as a tree of straight-line blocks.
+//!
+//! A [`Program`] is the body of `main`. Each [`Block`] is a list of [`Op`]s run in order
+//! by one task; [`Op::Spawn`] starts a child task running a nested block. A task only
+//! holds handles to the children it spawned itself, so the tasks form a tree and a
+//! program can never deadlock. Child handles are named statically: the `k`-th `Spawn`
+//! of a block is child `k`, and `Await(i)` / `Cancel(i)` refer to child
+//! `i % (children spawned so far)` (a no-op when there is none), so every sub-program a
+//! shrinker produces is still a valid program.
+//!
+//! Task names follow the tree: main's first child is `t1`, that child's second child is
+//! `t1.2`, and so on. Logged messages are fixed by the program, so a trace says who did
+//! what and the same program prints the same lines on simloop and on CPython.
+
+use std::fmt;
+
+use simloop_executor::Policy;
+
+/// A duration in virtual milliseconds.
+pub type Millis = u32;
+
+/// One operation of a task.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Op {
+    /// `sleep(ms)`; `Sleep(0)` yields once (asyncio's `sleep(0)`).
+    Sleep(Millis),
+    /// `log!("log <n>")`.
+    Log(u8),
+    /// Spawns a child task running the block (`create_task`).
+    Spawn(Block),
+    /// Awaits child `child % spawned`, logs its outcome, and with `propagate` re-raises
+    /// its failure or panic (a cancelled child is only logged).
+    Await {
+        /// Which child (taken modulo the children spawned so far).
+        child: u8,
+        /// Whether a failure or panic of the child ends this task the same way.
+        propagate: bool,
+    },
+    /// Cancels child `child % spawned` and logs what `cancel()` returned.
+    Cancel(u8),
+    /// Ends the task with an error (`raise Fail(...)` / `return Err(..)`).
+    Fail,
+    /// Panics (`raise Panic(...)` / `panic!`).
+    Panic,
+}
+
+/// The operations one task runs, then the value it returns if it gets to the end.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Block {
+    /// The operations, in order.
+    pub ops: Vec<Op>,
+    /// The value returned at the end of the block.
+    pub ret: u8,
+}
+
+/// A whole program: the block `main` runs.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Program {
+    /// main's block.
+    pub main: Block,
+}
+
+/// A generated test case: a program and the run it is checked under.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Case {
+    /// The program.
+    pub program: Program,
+    /// The runtime's seed.
+    pub seed: u64,
+    /// The scheduling policy.
+    pub policy: Policy,
+}
+
+impl Op {
+    /// Whether this op ends the task (nothing after it runs).
+    pub fn ends_task(&self) -> bool {
+        matches!(self, Op::Fail | Op::Panic)
+    }
+}
+
+impl Block {
+    /// The number of ops in this block and every nested block.
+    pub fn size(&self) -> usize {
+        self.ops
+            .iter()
+            .map(|op| match op {
+                Op::Spawn(b) => 1 + b.size(),
+                _ => 1,
+            })
+            .sum()
+    }
+
+    /// The nesting depth: 1 for a block without spawns.
+    pub fn depth(&self) -> usize {
+        1 + self
+            .ops
+            .iter()
+            .map(|op| match op {
+                Op::Spawn(b) => b.depth(),
+                _ => 0,
+            })
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// The number of tasks this block spawns, directly or not.
+    pub fn tasks(&self) -> usize {
+        self.ops
+            .iter()
+            .map(|op| match op {
+                Op::Spawn(b) => 1 + b.tasks(),
+                _ => 0,
+            })
+            .sum()
+    }
+}
+
+impl Program {
+    /// Total ops, nested blocks included.
+    pub fn size(&self) -> usize {
+        self.main.size()
+    }
+
+    /// The nesting depth of spawns (1: main spawns nothing).
+    pub fn depth(&self) -> usize {
+        self.main.depth()
+    }
+
+    /// The number of tasks besides main.
+    pub fn tasks(&self) -> usize {
+        self.main.tasks()
+    }
+}
+
+/// The name of child `k` (1-based) of the task named `parent`.
+pub fn child_name(parent: &str, k: usize) -> String {
+    if parent == "main" {
+        format!("t{k}")
+    } else {
+        format!("{parent}.{k}")
+    }
+}
+
+/// Resolves a child reference: `child % spawned`, or `None` when nothing was spawned.
+/// The result is 0-based.
+pub fn resolve(child: u8, spawned: usize) -> Option<usize> {
+    (spawned > 0).then(|| usize::from(child) % spawned)
+}
+
+fn write_block(f: &mut fmt::Formatter<'_>, b: &Block, indent: usize) -> fmt::Result {
+    let pad = "  ".repeat(indent);
+    for op in &b.ops {
+        match op {
+            Op::Sleep(ms) => writeln!(f, "{pad}sleep {ms}ms")?,
+            Op::Log(n) => writeln!(f, "{pad}log {n}")?,
+            Op::Spawn(child) => {
+                writeln!(f, "{pad}spawn:")?;
+                write_block(f, child, indent + 1)?;
+            }
+            Op::Await { child, propagate } => {
+                writeln!(f, "{pad}await {child}{}", if *propagate { " (propagate)" } else { "" })?
+            }
+            Op::Cancel(c) => writeln!(f, "{pad}cancel {c}")?,
+            Op::Fail => writeln!(f, "{pad}fail")?,
+            Op::Panic => writeln!(f, "{pad}panic")?,
+        }
+    }
+    writeln!(f, "{pad}return {}", b.ret)
+}
+
+impl fmt::Display for Program {
+    /// An indented listing, one op per line, for failure messages.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_block(f, &self.main, 0)
+    }
+}

@@ -1,0 +1,214 @@
+//! The interpreter: runs a [`Program`] on a simloop [`Runtime`] and reads back what
+//! happened to every task.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::future::Future;
+use std::panic::panic_any;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::time::Duration;
+
+use simloop_executor::{
+    log, sleep, spawn_named, EventKind, Instant, Policy, RunError, RunReport, Runtime, Task,
+    TaskError, TaskId, Trace,
+};
+
+use super::ast::{child_name, resolve, Block, Op, Program};
+
+/// How a task ended, as the program sees it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum End {
+    /// Reached the end of its block and returned this value.
+    Ok(u64),
+    /// Ended by `Fail` (its own or a propagated one): the error message.
+    Failed(String),
+    /// Panicked (its own or a propagated one): the panic message.
+    Panicked(String),
+    /// Cancelled before it ended.
+    Cancelled,
+    /// Still pending when main returned (reported "destroyed but pending").
+    Pending,
+}
+
+impl fmt::Display for End {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            End::Ok(v) => write!(f, "ok {v}"),
+            End::Failed(m) => write!(f, "failed {m}"),
+            End::Panicked(m) => write!(f, "panicked {m}"),
+            End::Cancelled => f.write_str("cancelled"),
+            End::Pending => f.write_str("pending"),
+        }
+    }
+}
+
+/// What a whole run came to: how main and every spawned task ended, and the elapsed time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    /// How main ended.
+    pub main: End,
+    /// How each spawned task ended, by name (`t1`, `t1.2`, ...).
+    pub tasks: BTreeMap<String, End>,
+    /// The elapsed virtual time.
+    pub elapsed: Instant,
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "main {} after {}", self.main, self.elapsed)?;
+        for (name, end) in &self.tasks {
+            write!(f, "; {name} {end}")?;
+        }
+        Ok(())
+    }
+}
+
+/// One run of a program: its trace, the runtime's report and the outcome.
+#[derive(Clone, Debug)]
+pub struct Run {
+    /// The full trace (tracing on).
+    pub trace: Trace,
+    /// What `block_on` left behind.
+    pub report: RunReport,
+    /// How every task ended.
+    pub outcome: Outcome,
+    /// Each spawned task's name and id, in spawn order.
+    pub ids: Vec<(String, TaskId)>,
+}
+
+impl Run {
+    /// The line the differential test compares after the trace: `-- main <end>`.
+    pub fn main_line(&self) -> String {
+        format!("-- main {}", self.outcome.main)
+    }
+}
+
+type Ret = Result<u64, String>;
+type BoxFuture = Pin<Box<dyn Future<Output = Ret>>>;
+
+#[derive(Default)]
+struct Shared {
+    values: RefCell<BTreeMap<String, Ret>>,
+    ids: RefCell<Vec<(String, TaskId)>>,
+}
+
+struct Child {
+    name: String,
+    task: Task<Ret>,
+    seen: Option<Result<Ret, TaskError>>,
+}
+
+fn body(block: Block, name: String, shared: Rc<Shared>) -> BoxFuture {
+    Box::pin(async move {
+        let r = run_block(&block, &name, &shared).await;
+        shared.values.borrow_mut().insert(name, r.clone());
+        r
+    })
+}
+
+async fn run_block(block: &Block, name: &str, shared: &Rc<Shared>) -> Ret {
+    let mut kids: Vec<Child> = Vec::new();
+    for op in &block.ops {
+        match op {
+            Op::Sleep(ms) => sleep(Duration::from_millis(u64::from(*ms))).await,
+            Op::Log(n) => log!("log {n}"),
+            Op::Spawn(b) => {
+                let cname = child_name(name, kids.len() + 1);
+                let task =
+                    spawn_named(cname.clone(), body(b.clone(), cname.clone(), shared.clone()));
+                shared.ids.borrow_mut().push((cname.clone(), task.id()));
+                kids.push(Child { name: cname, task, seen: None });
+            }
+            Op::Await { child, propagate } => {
+                let Some(i) = resolve(*child, kids.len()) else { continue };
+                let kid = &mut kids[i];
+                let r = match &kid.seen {
+                    Some(r) => r.clone(),
+                    None => {
+                        let r = (&mut kid.task).await;
+                        kid.seen = Some(r.clone());
+                        r
+                    }
+                };
+                match r {
+                    Ok(Ok(v)) => log!("await {} -> ok {v}", kid.name),
+                    Ok(Err(m)) => {
+                        log!("await {} -> failed {m}", kid.name);
+                        if *propagate {
+                            return Err(m);
+                        }
+                    }
+                    Err(TaskError::Panicked(m)) => {
+                        log!("await {} -> panicked {m}", kid.name);
+                        if *propagate {
+                            panic_any(m);
+                        }
+                    }
+                    Err(e) if e.is_cancelled() => log!("await {} -> cancelled", kid.name),
+                    Err(e) => log!("await {} -> {e}", kid.name),
+                }
+            }
+            Op::Cancel(c) => {
+                let Some(i) = resolve(*c, kids.len()) else { continue };
+                let done = kids[i].task.cancel();
+                log!("cancel {} -> {}", kids[i].name, if done { "True" } else { "False" });
+            }
+            Op::Fail => return Err(format!("fail {name}")),
+            Op::Panic => panic_any(format!("panic {name}")),
+        }
+    }
+    Ok(u64::from(block.ret))
+}
+
+/// Runs `program` on a new runtime with this seed and policy.
+///
+/// ```
+/// use simloop_checker::program::{interp, Block, End, Op, Program};
+/// use simloop_executor::Policy;
+///
+/// let program = Program {
+///     main: Block { ops: vec![Op::Sleep(250), Op::Log(1)], ret: 7 },
+/// };
+/// let run = interp::run(&program, 0, Policy::Fifo);
+/// assert_eq!(run.outcome.main, End::Ok(7));
+/// assert_eq!(run.trace.text(), "   0.250s  main         log 1\n-- elapsed 0.250s");
+/// ```
+pub fn run(program: &Program, seed: u64, policy: Policy) -> Run {
+    let mut rt = Runtime::builder().seed(seed).policy(policy).build();
+    let shared = Rc::new(Shared::default());
+    let result = rt.try_block_on(body(program.main.clone(), "main".into(), shared.clone()));
+    let main = match result {
+        Ok(Ok(v)) => End::Ok(v),
+        Ok(Err(m)) => End::Failed(m),
+        Err(RunError::MainPanicked { message, .. }) => End::Panicked(message),
+        Err(e) => panic!("program run failed unexpectedly (the language cannot deadlock): {e}"),
+    };
+    let trace = rt.trace();
+    let report = rt.report();
+    let ids = shared.ids.borrow().clone();
+    let values = shared.values.borrow();
+    let mut tasks = BTreeMap::new();
+    for (name, id) in &ids {
+        let end = trace
+            .events()
+            .iter()
+            .filter(|e| e.task == *id)
+            .find_map(|e| match &e.kind {
+                EventKind::Finished => Some(match values.get(name) {
+                    Some(Ok(v)) => End::Ok(*v),
+                    Some(Err(m)) => End::Failed(m.clone()),
+                    None => End::Pending,
+                }),
+                EventKind::Cancelled => Some(End::Cancelled),
+                EventKind::Panicked(m) => Some(End::Panicked(m.clone())),
+                EventKind::DestroyedPending => Some(End::Pending),
+                _ => None,
+            })
+            .unwrap_or(End::Pending);
+        tasks.insert(name.clone(), end);
+    }
+    let elapsed = trace.elapsed();
+    Run { trace, report, outcome: Outcome { main, tasks, elapsed }, ids }
+}

@@ -1,0 +1,92 @@
+//! Renders a program as asyncio Python for the CPython oracle.
+//!
+//! The text defines `async def main()` and one coroutine function per block; it expects
+//! the names `asyncio`, `log`, `Fail`, `Panic` and `aw` that
+//! `tests/oracle/program_batch.py` provides. Task names, logged messages and outcomes
+//! are the same as the interpreter's, so the two traces compare line for line.
+
+use std::fmt::Write as _;
+
+use super::ast::{child_name, resolve, Block, Op, Program};
+
+fn fn_name(task: &str) -> String {
+    format!("b_{}", task.replace('.', "_"))
+}
+
+fn render_block(out: &mut String, block: &Block, name: &str) {
+    let mut nested = Vec::new();
+    let mut body = String::new();
+    let mut kids: Vec<String> = Vec::new();
+    for op in &block.ops {
+        match op {
+            Op::Sleep(ms) => {
+                let _ = writeln!(body, "    await asyncio.sleep({ms} / 1000)");
+            }
+            Op::Log(n) => {
+                let _ = writeln!(body, "    log('log {n}')");
+            }
+            Op::Spawn(b) => {
+                let cname = child_name(name, kids.len() + 1);
+                let _ = writeln!(
+                    body,
+                    "    k{} = asyncio.create_task({}(), name='{cname}')",
+                    kids.len(),
+                    fn_name(&cname)
+                );
+                nested.push((b, cname.clone()));
+                kids.push(cname);
+            }
+            Op::Await { child, propagate } => {
+                if let Some(i) = resolve(*child, kids.len()) {
+                    let p = if *propagate { "True" } else { "False" };
+                    let _ = writeln!(body, "    await aw(k{i}, '{}', {p})", kids[i]);
+                }
+            }
+            Op::Cancel(c) => {
+                if let Some(i) = resolve(*c, kids.len()) {
+                    let _ = writeln!(body, "    log('cancel {} -> %s' % k{i}.cancel())", kids[i]);
+                }
+            }
+            Op::Fail => {
+                let _ = writeln!(body, "    raise Fail('fail {name}')");
+            }
+            Op::Panic => {
+                let _ = writeln!(body, "    raise Panic('panic {name}')");
+            }
+        }
+    }
+    let _ = writeln!(body, "    return {}", block.ret);
+    for (b, cname) in nested {
+        render_block(out, b, &cname);
+    }
+    let _ = writeln!(out, "async def {}():\n{body}", fn_name(name));
+}
+
+/// The asyncio program: one `async def` per block, and `main`.
+///
+/// ```
+/// use simloop_checker::program::{python, Block, Op, Program};
+/// let p = Program { main: Block { ops: vec![Op::Sleep(250), Op::Log(1)], ret: 3 } };
+/// assert_eq!(
+///     python::render(&p),
+///     "async def b_main():\n    await asyncio.sleep(250 / 1000)\n    log('log 1')\n    return 3\n\n\
+///      async def main():\n    return await b_main()\n"
+/// );
+/// ```
+pub fn render(program: &Program) -> String {
+    let mut out = String::new();
+    render_block(&mut out, &program.main, "main");
+    out.push_str("async def main():\n    return await b_main()\n");
+    out
+}
+
+/// Many programs in the input format of `tests/oracle/program_batch.py`: each one after
+/// a `### <index>` line.
+pub fn render_batch<'a>(programs: impl IntoIterator<Item = &'a Program>) -> String {
+    let mut out = String::new();
+    for (i, p) in programs.into_iter().enumerate() {
+        let _ = writeln!(out, "### {i}");
+        out.push_str(&render(p));
+    }
+    out
+}
