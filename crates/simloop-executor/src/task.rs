@@ -164,6 +164,11 @@ impl Header {
         name.get_or_insert_with(|| format!("Task-{}", self.id.0).into()).clone()
     }
 
+    /// The name given at spawn or by a rename, if any (default names are not built).
+    pub(crate) fn explicit_name(&self) -> Option<Rc<str>> {
+        self.name.borrow().clone()
+    }
+
     pub(crate) fn set_name(&self, name: Rc<str>) {
         *self.name.borrow_mut() = Some(name);
     }

@@ -13,6 +13,7 @@
 //! [`Trace::verbose`] adds every runtime event (spawn, first poll, sleep, timer fire,
 //! completion, cancellation, panic).
 
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::rc::Rc;
@@ -68,20 +69,96 @@ pub enum EventKind {
 }
 
 /// The recorded events of a run, with the task names needed to print them.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+///
+/// Events are stored compactly (24 bytes each; text payloads aside) because a traced run
+/// of a million tasks records tens of millions of them; [`Trace::events`] builds the
+/// `Event` list on first use.
+#[derive(Clone, Debug, Default)]
 pub struct Trace {
-    events: Vec<Event>,
+    records: Vec<Record>,
+    /// Payloads of events that do not fit a record (logs, notes, panics), by index.
+    others: Vec<EventKind>,
+    /// Names set explicitly; other tasks are `Task-<id>`.
     names: BTreeMap<TaskId, Rc<str>>,
     elapsed: Instant,
+    events: OnceCell<Vec<Event>>,
+    all_names: OnceCell<BTreeMap<TaskId, Rc<str>>>,
 }
+
+impl PartialEq for Trace {
+    fn eq(&self, other: &Trace) -> bool {
+        self.elapsed == other.elapsed
+            && self.names == other.names
+            && self.records.len() == other.records.len()
+            && self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for Trace {}
+
+/// One event in 24 bytes: the instant, the task with the kind in its top byte, and the
+/// kind's argument (a child id, a deadline, or an index into `others`).
+#[derive(Clone, Copy, Debug)]
+struct Record {
+    at: Instant,
+    task_kind: u64,
+    arg: u64,
+}
+
+const KIND_SHIFT: u32 = 56;
+const TASK_MASK: u64 = (1 << KIND_SHIFT) - 1;
+const K_SPAWN: u64 = 0;
+const K_START: u64 = 1;
+const K_SLEEP: u64 = 2;
+const K_TIMER: u64 = 3;
+const K_FINISHED: u64 = 4;
+const K_OTHER: u64 = 5;
 
 impl Trace {
     pub(crate) fn push(&mut self, event: Event) {
-        self.events.push(event);
+        let (kind, arg) = match event.kind {
+            EventKind::Spawn { child } => (K_SPAWN, child.0),
+            EventKind::Start => (K_START, 0),
+            EventKind::Sleep { until } => (K_SLEEP, until.as_nanos()),
+            EventKind::TimerFired => (K_TIMER, 0),
+            EventKind::Finished => (K_FINISHED, 0),
+            other => {
+                self.others.push(other);
+                (K_OTHER, (self.others.len() - 1) as u64)
+            }
+        };
+        debug_assert!(event.task.0 <= TASK_MASK, "task ids stay below 2^56");
+        let task_kind = (event.task.0 & TASK_MASK) | (kind << KIND_SHIFT);
+        self.records.push(Record { at: event.at, task_kind, arg });
+        if self.events.get().is_some() {
+            self.events.take();
+        }
+        if kind == K_SPAWN && self.all_names.get().is_some() {
+            self.all_names.take();
+        }
+    }
+
+    fn decode(&self, r: &Record) -> Event {
+        let task = TaskId(r.task_kind & TASK_MASK);
+        let kind = match r.task_kind >> KIND_SHIFT {
+            K_SPAWN => EventKind::Spawn { child: TaskId(r.arg) },
+            K_START => EventKind::Start,
+            K_SLEEP => EventKind::Sleep { until: Instant::from_nanos(r.arg) },
+            K_TIMER => EventKind::TimerFired,
+            K_FINISHED => EventKind::Finished,
+            _ => self.others[r.arg as usize].clone(),
+        };
+        Event { at: r.at, task, kind }
+    }
+
+    /// The events in order, decoded one at a time.
+    fn iter(&self) -> impl DoubleEndedIterator<Item = Event> + ExactSizeIterator + '_ {
+        self.records.iter().map(|r| self.decode(r))
     }
 
     pub(crate) fn set_name(&mut self, task: TaskId, name: Rc<str>) {
         self.names.insert(task, name);
+        self.all_names.take();
     }
 
     pub(crate) fn set_elapsed(&mut self, elapsed: Instant) {
@@ -90,7 +167,17 @@ impl Trace {
 
     /// Every event, in the order it happened.
     pub fn events(&self) -> &[Event] {
-        &self.events
+        self.events.get_or_init(|| self.iter().collect())
+    }
+
+    /// Number of events recorded.
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    /// Whether no event was recorded.
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
     }
 
     /// The virtual time the run took (the clock when it ended).
@@ -103,17 +190,29 @@ impl Trace {
         self.names.get(&task).map(|n| n.to_string()).unwrap_or_else(|| format!("Task-{}", task.0))
     }
 
-    /// Task ids with their names, in id order.
+    /// Task ids with their names, in id order: every task named explicitly or seen
+    /// being spawned.
     pub fn tasks(&self) -> impl Iterator<Item = (TaskId, &str)> {
-        self.names.iter().map(|(id, n)| (*id, &**n))
+        let all = self.all_names.get_or_init(|| {
+            let mut all = self.names.clone();
+            for r in self.records.iter().filter(|r| r.task_kind >> KIND_SHIFT == K_SPAWN) {
+                let id = TaskId(r.arg);
+                all.entry(id).or_insert_with(|| format!("Task-{}", id.0).into());
+            }
+            all
+        });
+        all.iter().map(|(id, n)| (*id, &**n))
     }
 
     /// The `log!` messages, as (instant, task name, message).
     pub fn logs(&self) -> Vec<(Instant, String, String)> {
-        self.events
+        self.records
             .iter()
-            .filter_map(|e| match &e.kind {
-                EventKind::Log(m) => Some((e.at, self.name(e.task), m.clone())),
+            .filter(|r| r.task_kind >> KIND_SHIFT == K_OTHER)
+            .filter_map(|r| match &self.others[r.arg as usize] {
+                EventKind::Log(m) => {
+                    Some((r.at, self.name(TaskId(r.task_kind & TASK_MASK)), m.clone()))
+                }
                 _ => None,
             })
             .collect()
@@ -140,7 +239,7 @@ impl Trace {
     /// Every event, one per line, then `-- elapsed`.
     pub fn verbose(&self) -> String {
         let mut out = String::new();
-        for e in &self.events {
+        for e in self.iter() {
             out.push_str(&Trace::line(e.at, &self.name(e.task), &self.describe(&e.kind)));
             out.push('\n');
         }
@@ -151,7 +250,6 @@ impl Trace {
     /// The last `n` events of one task, rendered (for failure reports).
     pub fn last_events_of(&self, task: TaskId, n: usize) -> Vec<String> {
         let mut v: Vec<String> = self
-            .events
             .iter()
             .rev()
             .filter(|e| e.task == task)
@@ -164,9 +262,9 @@ impl Trace {
 
     /// The last `n` events of the run, rendered (for failure reports).
     pub fn tail(&self, n: usize) -> String {
-        let start = self.events.len().saturating_sub(n);
+        let start = self.records.len().saturating_sub(n);
         let mut out = String::new();
-        for e in &self.events[start..] {
+        for e in self.iter().skip(start) {
             out.push_str(&Trace::line(e.at, &self.name(e.task), &self.describe(&e.kind)));
             out.push('\n');
         }
