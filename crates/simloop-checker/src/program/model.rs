@@ -55,8 +55,8 @@ struct Sim {
     /// The instant (ms) it ends.
     end_time: u64,
     end: End,
-    /// Its descendants: name, end instant, end.
-    tasks: Vec<(String, u64, End)>,
+    /// Its descendants: name, parent's name, start instant, end instant, end.
+    tasks: Vec<(String, String, u64, u64, End)>,
     /// Tasks known to have ended before this one ends (awaited, transitively).
     awaited: BTreeSet<String>,
 }
@@ -87,11 +87,12 @@ fn at_cut(cut: Cut, now: u64, name: &str, what: &str) -> Result<(), Ambiguous> {
     }
 }
 
-fn cancelled(cut_at: u64, kids: &[Kid<'_>]) -> Result<Sim, Ambiguous> {
-    finish(cut_at, End::Cancelled, kids, BTreeSet::new())
+fn cancelled(name: &str, cut_at: u64, kids: &[Kid<'_>]) -> Result<Sim, Ambiguous> {
+    finish(name, cut_at, End::Cancelled, kids, BTreeSet::new())
 }
 
 fn finish(
+    name: &str,
     end_time: u64,
     end: End,
     kids: &[Kid<'_>],
@@ -100,7 +101,7 @@ fn finish(
     let mut tasks = Vec::new();
     for kid in kids {
         let s = kid.sim()?;
-        tasks.push((kid.name.clone(), s.end_time, s.end));
+        tasks.push((kid.name.clone(), name.to_string(), kid.start, s.end_time, s.end));
         tasks.extend(s.tasks);
     }
     Ok(Sim { end_time, end, tasks, awaited })
@@ -108,7 +109,7 @@ fn finish(
 
 fn sim(block: &Block, name: &str, start: u64, cut: Cut) -> Result<Sim, Ambiguous> {
     if cut == Cut::BeforeStart {
-        return finish(start, End::Cancelled, &[], BTreeSet::new());
+        return finish(name, start, End::Cancelled, &[], BTreeSet::new());
     }
     let limit = match cut {
         Cut::At(t) => t,
@@ -124,7 +125,7 @@ fn sim(block: &Block, name: &str, start: u64, cut: Cut) -> Result<Sim, Ambiguous
                 now += u64::from(*ms);
                 step += 1;
                 if now > limit {
-                    return cancelled(limit, &kids);
+                    return cancelled(name, limit, &kids);
                 }
             }
             Op::Log(_) => {}
@@ -139,7 +140,7 @@ fn sim(block: &Block, name: &str, start: u64, cut: Cut) -> Result<Sim, Ambiguous
                 step += 1;
                 now = now.max(s.end_time);
                 if now > limit {
-                    return cancelled(limit, &kids);
+                    return cancelled(name, limit, &kids);
                 }
                 awaited.insert(kids[i].name.clone());
                 awaited.extend(s.awaited.iter().cloned());
@@ -149,7 +150,7 @@ fn sim(block: &Block, name: &str, start: u64, cut: Cut) -> Result<Sim, Ambiguous
                     _ => continue,
                 };
                 at_cut(cut, now, name, "ends by propagating a failure")?;
-                return finish(now, end, &kids, awaited);
+                return finish(name, now, end, &kids, awaited);
             }
             Op::Cancel(c) => {
                 let Some(i) = resolve(*c, kids.len()) else { continue };
@@ -175,16 +176,16 @@ fn sim(block: &Block, name: &str, start: u64, cut: Cut) -> Result<Sim, Ambiguous
             }
             Op::Fail => {
                 at_cut(cut, now, name, "fails")?;
-                return finish(now, End::Failed(format!("fail {name}")), &kids, awaited);
+                return finish(name, now, End::Failed(format!("fail {name}")), &kids, awaited);
             }
             Op::Panic => {
                 at_cut(cut, now, name, "panics")?;
-                return finish(now, End::Panicked(format!("panic {name}")), &kids, awaited);
+                return finish(name, now, End::Panicked(format!("panic {name}")), &kids, awaited);
             }
         }
     }
     at_cut(cut, now, name, "returns")?;
-    finish(now, End::Ok(u64::from(block.ret)), &kids, awaited)
+    finish(name, now, End::Ok(u64::from(block.ret)), &kids, awaited)
 }
 
 /// Predicts `program`'s outcome and elapsed time under every policy and seed, or says why
@@ -211,7 +212,16 @@ pub fn predict(program: &Program) -> Prediction {
         Err(why) => return Prediction::OrderDependent(why),
     };
     let mut tasks = BTreeMap::new();
-    for (name, end_time, end) in main.tasks {
+    for (name, parent, start, end_time, end) in main.tasks {
+        let spawned = parent == "main" || main.awaited.contains(&parent) || start < main.end_time;
+        if !spawned {
+            if start == main.end_time {
+                return Prediction::OrderDependent(format!(
+                    "{parent} spawns {name} at {start}ms, the instant main ends"
+                ));
+            }
+            continue;
+        }
         let end = if end_time < main.end_time || main.awaited.contains(&name) {
             end
         } else if end_time > main.end_time {
