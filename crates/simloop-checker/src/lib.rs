@@ -1,2 +1,62 @@
-//! simloop's checker: trace snapshots, seed exploration and replay (placeholder, being built).
+//! simloop's checker: trace snapshots, timelines, Perfetto export, seed exploration,
+//! replay and determinism checks. The facade re-exports it as `simloop::checker`.
+//!
+//! - [`assert_trace_snapshot!`] stores a run's canonical trace (log lines with virtual
+//!   instants and task names, then the elapsed time) as an insta snapshot in the
+//!   workspace's `snapshots/` folder, with the seed and policy in its metadata;
+//!   [`assert_timeline_snapshot!`] stores its [`timeline`] picture.
+//! - [`explore`] runs a test under many seeds with the uniform random or the PCT policy and
+//!   stops at the first failing run; a [`Sweep`] reports its [`Coverage`] (seeds run,
+//!   distinct interleavings, distinct outcomes). `#[simloop::test(seeds = 500)]` does the
+//!   same from an attribute.
+//! - A failure names its class ([`FailureKind`]: panic/assertion, deadlock, step or time
+//!   limit, nondeterminism, leaked task), prints the seed, the policy, the last events and
+//!   the command that replays only that run, and writes the full trace (text and Chrome
+//!   JSON for Perfetto) under `target/simloop/`.
+//! - [`check_determinism`] runs a seed twice and reports the first differing event.
+//! - [`program`]: random task programs, their model, and property checks.
+//!
+//! Replay needs nothing but the seed: every choice of a run (the policy's and the
+//! program's [`random_u64`](simloop_executor::random_u64)) comes from one RNG seeded by it,
+//! so `SIMLOOP_SEED=<seed> SIMLOOP_POLICY=<policy>` reruns exactly the failing run.
+//!
+//! ```
+//! use simloop_checker::{explore, Explore};
+//! use simloop_executor::{log, sleep, spawn};
+//! use std::time::Duration;
+//!
+//! let sweep = explore(Explore::seeds(20), || async {
+//!     let t = spawn(async { sleep(Duration::from_secs(1)).await; log!("child") });
+//!     log!("parent");
+//!     t.await.unwrap();
+//! });
+//! assert!(sweep.passed());
+//! assert_eq!(sweep.coverage.seeds_run, 20);
+//! // Two orders of "spawn, then the child starts": two interleavings, one outcome.
+//! assert_eq!(sweep.coverage.outcomes, 1);
+//! ```
+
+mod chrome;
+mod config;
+mod determinism;
+mod explore;
+mod harness;
+mod outcome;
 pub mod program;
+pub mod snapshot;
+mod timeline;
+
+pub use chrome::{chrome_trace, chrome_trace_value};
+pub use config::{parse_policy, policy_env, sweep_seed, Explore, DEFAULT_SEED};
+pub use determinism::{first_divergence, Divergence};
+pub use explore::{check_determinism, explore, run_seed, Coverage, Sweep};
+pub use harness::{failure_report, run_test, write_artifacts, TestInfo, REPORT_TAIL};
+pub use outcome::{Failure, FailureKind, RunOutcome, TestOutput};
+pub use snapshot::{snapshot_dir, TraceSource, View};
+pub use timeline::{symbol, timeline, TIMELINE_WIDTH};
+
+/// What the macros expand to; not a public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use insta;
+}

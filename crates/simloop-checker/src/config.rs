@@ -1,0 +1,293 @@
+//! What an exploration runs: how many seeds, which policy, which limits, and the
+//! `SIMLOOP_*` environment variables that override them.
+//!
+//! | variable | meaning | default |
+//! |---|---|---|
+//! | `SIMLOOP_SEED` | run exactly this one seed (decimal or `0x` hex): the replay switch | unset |
+//! | `SIMLOOP_SEEDS` | how many seeds a sweep runs | the test's `seeds` |
+//! | `SIMLOOP_POLICY` | `fifo`, `random`, `pct`, `pct:<depth>` or `pct:<depth>:<steps>` | `fifo` for one seed, `random` for a sweep |
+//! | `SIMLOOP_CHECK_DETERMINISM` | `1`: run every seed twice and compare the traces | `0` |
+
+use std::time::Duration;
+
+use simloop_executor::{parse_seed, Builder, Policy, Runtime};
+
+/// The seed a single run uses when neither the test nor `SIMLOOP_SEED` picks one.
+pub const DEFAULT_SEED: u64 = 0;
+
+/// The options of one exploration: the seeds to run, the policy, limits and checks.
+///
+/// ```
+/// use simloop_checker::Explore;
+/// use simloop_executor::Policy;
+/// let e = Explore::seeds(3).policy(Policy::pct(2));
+/// assert_eq!(e.seed_list().len(), 3);
+/// assert_eq!(e.effective_policy(), Policy::pct(2));
+/// // One seed, FIFO, seed 0 unless SIMLOOP_SEED says otherwise.
+/// assert_eq!(Explore::new().seed_list(), vec![0]);
+/// assert_eq!(Explore::new().effective_policy(), Policy::Fifo);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Explore {
+    /// How many seeds to run.
+    pub runs: u64,
+    /// Run exactly this seed (overrides `runs`).
+    pub seed: Option<u64>,
+    /// The policy; `None` = FIFO for one run, uniform random for a sweep.
+    pub policy: Option<Policy>,
+    /// The runtime's step limit (`None`: the executor's default).
+    pub step_limit: Option<u64>,
+    /// The runtime's virtual-time limit.
+    pub time_limit: Option<Duration>,
+    /// Run every seed twice and fail on the first differing event.
+    pub check_determinism: bool,
+    /// Let a run end with tasks still pending or panics nobody retrieved.
+    pub allow_leaks: bool,
+    /// Start the virtual wall clock at this time of day (hours, minutes, seconds).
+    pub wall_clock_hms: Option<(u64, u64, u64)>,
+}
+
+impl Default for Explore {
+    fn default() -> Self {
+        Explore::new()
+    }
+}
+
+impl From<u64> for Explore {
+    /// `n` seeds with the uniform random policy.
+    fn from(n: u64) -> Explore {
+        Explore::seeds(n)
+    }
+}
+
+impl Explore {
+    /// One run, seed [`DEFAULT_SEED`], FIFO.
+    pub fn new() -> Explore {
+        Explore {
+            runs: 1,
+            seed: None,
+            policy: None,
+            step_limit: None,
+            time_limit: None,
+            check_determinism: false,
+            allow_leaks: false,
+            wall_clock_hms: None,
+        }
+    }
+
+    /// A sweep over `n` seeds (uniform random policy unless [`Explore::policy`] says
+    /// otherwise).
+    pub fn seeds(n: u64) -> Explore {
+        Explore { runs: n.max(1), ..Explore::new() }
+    }
+
+    /// Sets the number of seeds.
+    pub fn runs(mut self, n: u64) -> Explore {
+        self.runs = n.max(1);
+        self
+    }
+
+    /// Runs this one seed only.
+    pub fn seed(mut self, seed: u64) -> Explore {
+        self.seed = Some(seed);
+        self
+    }
+
+    /// Sets the scheduling policy.
+    pub fn policy(mut self, policy: Policy) -> Explore {
+        self.policy = Some(policy);
+        self
+    }
+
+    /// Sets the step limit of each run.
+    pub fn step_limit(mut self, steps: u64) -> Explore {
+        self.step_limit = Some(steps);
+        self
+    }
+
+    /// Sets the virtual-time limit of each run.
+    pub fn time_limit(mut self, limit: Duration) -> Explore {
+        self.time_limit = Some(limit);
+        self
+    }
+
+    /// Runs every seed twice and fails on the first event that differs.
+    pub fn check_determinism(mut self, on: bool) -> Explore {
+        self.check_determinism = on;
+        self
+    }
+
+    /// Accepts runs that end with tasks still pending or panics nobody retrieved
+    /// (otherwise they fail as a leaked task / a panic).
+    pub fn allow_leaks(mut self, on: bool) -> Explore {
+        self.allow_leaks = on;
+        self
+    }
+
+    /// Starts the virtual wall clock at this time of day.
+    pub fn wall_clock_hms(mut self, hours: u64, minutes: u64, seconds: u64) -> Explore {
+        self.wall_clock_hms = Some((hours, minutes, seconds));
+        self
+    }
+
+    /// The policy runs use: the one set, else FIFO for one run and random for a sweep.
+    pub fn effective_policy(&self) -> Policy {
+        self.policy.unwrap_or(if self.runs > 1 && self.seed.is_none() {
+            Policy::Random
+        } else {
+            Policy::Fifo
+        })
+    }
+
+    /// Applies the `SIMLOOP_*` variables (see the module docs). The policy is fixed
+    /// before `SIMLOOP_SEED` narrows a sweep to one seed, so a replay keeps the sweep's
+    /// policy.
+    ///
+    /// # Panics
+    /// On a malformed value, naming the variable and the accepted forms.
+    pub fn from_env(mut self) -> Explore {
+        if let Some(n) = env_var("SIMLOOP_SEEDS") {
+            let n: u64 = n.trim().parse().unwrap_or_else(|_| {
+                panic!("SIMLOOP_SEEDS={n:?} is not a count: use a number such as SIMLOOP_SEEDS=500")
+            });
+            self.runs = n.max(1);
+        }
+        if let Some(p) = env_var("SIMLOOP_POLICY") {
+            self.policy = Some(parse_policy(&p).unwrap_or_else(|| {
+                panic!(
+                    "SIMLOOP_POLICY={p:?} is not a policy: use fifo, random, pct, pct:<depth> or \
+                     pct:<depth>:<steps>"
+                )
+            }));
+        }
+        self.policy = Some(self.effective_policy());
+        if let Some(s) = env_var("SIMLOOP_SEED") {
+            self.seed = Some(parse_seed(&s).unwrap_or_else(|| {
+                panic!(
+                    "SIMLOOP_SEED={s:?} is not a seed: use a decimal (SIMLOOP_SEED=42) or 0x-hex \
+                     (SIMLOOP_SEED=0x2a) number"
+                )
+            }));
+        }
+        if let Some(d) = env_var("SIMLOOP_CHECK_DETERMINISM") {
+            self.check_determinism = !matches!(d.trim(), "" | "0" | "false" | "no");
+        }
+        self
+    }
+
+    /// The seeds this exploration runs, in order: the fixed seed, or [`DEFAULT_SEED`] for
+    /// a single run, or `runs` seeds spread over 32 bits by [`sweep_seed`].
+    pub fn seed_list(&self) -> Vec<u64> {
+        match self.seed {
+            Some(s) => vec![s],
+            None if self.runs <= 1 => vec![DEFAULT_SEED],
+            None => (0..self.runs).map(sweep_seed).collect(),
+        }
+    }
+
+    /// A runtime builder for one run of `seed`.
+    pub fn builder(&self, seed: u64) -> Builder {
+        let mut b = Runtime::builder().seed(seed).policy(self.effective_policy());
+        if let Some(n) = self.step_limit {
+            b = b.step_limit(n);
+        }
+        if let Some(t) = self.time_limit {
+            b = b.time_limit(t);
+        }
+        if let Some((h, m, s)) = self.wall_clock_hms {
+            b = b.wall_clock_hms(h, m, s);
+        }
+        b
+    }
+}
+
+fn env_var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// The `i`-th seed of a sweep: SplitMix64 of `i`, kept to 32 bits so it is short to type
+/// (`0x5f3a9c21`). Fixed, so a sweep is the same on every machine.
+pub fn sweep_seed(i: u64) -> u64 {
+    let mut z = i.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    (z ^ (z >> 31)) >> 32
+}
+
+/// Parses a policy as `SIMLOOP_POLICY` and `#[simloop::test(policy = "...")]` write it:
+/// `fifo`, `random`, `pct` (depth 3), `pct:<depth>`, `pct:<depth>:<steps>`; also the
+/// `Display` form `pct(depth=3,steps=1000)`.
+///
+/// ```
+/// use simloop_checker::parse_policy;
+/// use simloop_executor::Policy;
+/// assert_eq!(parse_policy("random"), Some(Policy::Random));
+/// assert_eq!(parse_policy("pct:2:50"), Some(Policy::Pct { depth: 2, max_steps: 50 }));
+/// assert_eq!(parse_policy("pct(depth=2,steps=50)"), Some(Policy::Pct { depth: 2, max_steps: 50 }));
+/// assert_eq!(parse_policy("lifo"), None);
+/// ```
+pub fn parse_policy(text: &str) -> Option<Policy> {
+    let t = text.trim().to_ascii_lowercase();
+    match t.as_str() {
+        "fifo" => return Some(Policy::Fifo),
+        "random" => return Some(Policy::Random),
+        "pct" => return Some(Policy::pct(3)),
+        _ => {}
+    }
+    let rest = t.strip_prefix("pct")?;
+    let nums: Vec<u64> = if let Some(inner) = rest.strip_prefix('(') {
+        let inner = inner.strip_suffix(')')?;
+        inner
+            .split(',')
+            .map(|kv| kv.split('=').nth(1).and_then(|v| v.trim().parse().ok()))
+            .collect::<Option<_>>()?
+    } else {
+        rest.strip_prefix(':')?.split(':').map(|v| v.trim().parse().ok()).collect::<Option<_>>()?
+    };
+    match nums.as_slice() {
+        [d] => Some(Policy::pct(u32::try_from(*d).ok()?)),
+        [d, k] => Some(Policy::Pct { depth: u32::try_from(*d).ok()?.max(1), max_steps: *k }),
+        _ => None,
+    }
+}
+
+/// A policy as `SIMLOOP_POLICY` takes it (no shell quoting needed): `fifo`, `random`,
+/// `pct:<depth>:<steps>`.
+pub fn policy_env(policy: Policy) -> String {
+    match policy {
+        Policy::Pct { depth, max_steps } => format!("pct:{depth}:{max_steps}"),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sweep_seeds_are_fixed_distinct_and_32_bit() {
+        let seeds: Vec<u64> = (0..1000).map(sweep_seed).collect();
+        assert!(seeds.iter().all(|s| *s <= u64::from(u32::MAX)));
+        let mut d = seeds.clone();
+        d.sort_unstable();
+        d.dedup();
+        assert_eq!(d.len(), 1000);
+        assert_eq!(format!("{:#x}", sweep_seed(0)), "0xe220a839");
+    }
+
+    #[test]
+    fn policy_env_round_trips() {
+        for p in [Policy::Fifo, Policy::Random, Policy::Pct { depth: 4, max_steps: 77 }] {
+            assert_eq!(parse_policy(&policy_env(p)), Some(p));
+            assert_eq!(parse_policy(&p.to_string()), Some(p));
+        }
+    }
+
+    #[test]
+    fn a_fixed_seed_keeps_the_sweep_policy() {
+        let e = Explore { seed: Some(5), policy: Some(Policy::Random), ..Explore::seeds(10) };
+        assert_eq!(e.seed_list(), vec![5]);
+        assert_eq!(e.effective_policy(), Policy::Random);
+    }
+}

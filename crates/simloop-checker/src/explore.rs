@@ -1,0 +1,247 @@
+//! Seed exploration: run a test under many seeds with a random or PCT policy, stop at the
+//! first failing run, and count what the sweep covered.
+
+use std::collections::hash_map::DefaultHasher;
+use std::collections::HashSet;
+use std::fmt;
+use std::future::Future;
+use std::hash::{Hash, Hasher};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use simloop_executor::{Policy, Trace};
+
+use crate::config::Explore;
+use crate::determinism::{first_divergence, lines};
+use crate::outcome::{Failure, FailureKind, RunOutcome, TestOutput};
+
+/// What a sweep covered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Coverage {
+    /// Seeds run (a failing sweep stops at its first failure).
+    pub seeds_run: u64,
+    /// Distinct interleavings: distinct hashes of the full event trace.
+    pub interleavings: usize,
+    /// Distinct outcomes: distinct (pass/failure class, canonical text, returned value).
+    pub outcomes: usize,
+}
+
+impl fmt::Display for Coverage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "coverage: {} seed{} run, {} distinct interleaving{}, {} distinct outcome{}",
+            self.seeds_run,
+            if self.seeds_run == 1 { "" } else { "s" },
+            self.interleavings,
+            if self.interleavings == 1 { "" } else { "s" },
+            self.outcomes,
+            if self.outcomes == 1 { "" } else { "s" },
+        )
+    }
+}
+
+/// The result of [`explore`]: coverage, and the first failing run if any.
+#[derive(Clone, Debug)]
+pub struct Sweep {
+    /// The options it ran with (after the environment's overrides).
+    pub options: Explore,
+    /// What it covered.
+    pub coverage: Coverage,
+    /// The first failing run, with its index in the sweep (0-based).
+    pub failure: Option<(u64, Box<RunOutcome>)>,
+    /// The last run (the failing one if any): what a snapshot of a one-seed test holds.
+    pub last: Option<Box<RunOutcome>>,
+}
+
+impl Sweep {
+    /// Whether every run passed.
+    pub fn passed(&self) -> bool {
+        self.failure.is_none()
+    }
+
+    /// The policy the runs used.
+    pub fn policy(&self) -> Policy {
+        self.options.effective_policy()
+    }
+}
+
+fn hash_of(parts: &[&str]) -> u64 {
+    let mut h = DefaultHasher::new();
+    parts.hash(&mut h);
+    h.finish()
+}
+
+/// Runs one seed: builds the runtime, runs the test future to completion and classifies
+/// the result. A run that passed but left tasks pending (or panics nobody retrieved) fails
+/// unless `options.allow_leaks`.
+pub fn run_seed<F, Fut>(options: &Explore, seed: u64, test: &mut F) -> RunOutcome
+where
+    F: FnMut() -> Fut,
+    Fut: Future,
+    Fut::Output: TestOutput + 'static,
+{
+    let mut rt = options.builder(seed).build();
+    let policy = rt.policy();
+    let fut = test();
+    let result = catch_unwind(AssertUnwindSafe(|| rt.try_block_on(fut)));
+    let trace = rt.trace();
+    let report = rt.report();
+    let mut output = String::new();
+    let failure = match result {
+        Ok(Ok(v)) => match v.into_outcome() {
+            Ok(text) => {
+                output = text;
+                None
+            }
+            Err(msg) => Some(Failure { kind: FailureKind::Panic, message: msg }),
+        },
+        Ok(Err(e)) => Some(Failure::from_run_error(&e)),
+        Err(payload) => Some(Failure {
+            kind: FailureKind::Panic,
+            message: payload
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "a panic with a non-string payload".into()),
+        }),
+    };
+    let failure = failure.or_else(|| {
+        if options.allow_leaks {
+            return None;
+        }
+        if let Some((t, msg)) = report.never_retrieved.first() {
+            return Some(Failure {
+                kind: FailureKind::Panic,
+                message: format!("task {} panicked and nobody retrieved it: {msg}", t.name),
+            });
+        }
+        if !report.destroyed_pending.is_empty() {
+            let mut message = String::from("the test returned while these tasks were pending:\n");
+            for t in &report.destroyed_pending {
+                message.push_str(&t.to_string());
+            }
+            return Some(Failure {
+                kind: FailureKind::LeakedTask,
+                message: message.trim_end().into(),
+            });
+        }
+        None
+    });
+    RunOutcome { seed, policy, trace, report, failure, output }
+}
+
+/// Runs one seed twice and compares the traces; a difference is a
+/// [`FailureKind::Nondeterminism`] failure of the first run.
+///
+/// ```
+/// use simloop_checker::{check_determinism, Explore, FailureKind};
+/// use simloop_executor::{log, spawn};
+/// use std::collections::HashSet;
+///
+/// // Spawning in a HashSet's iteration order: that order changes between runs.
+/// let run = check_determinism(&Explore::new(), 0, &mut || async {
+///     let names: HashSet<String> = (0..32).map(|i| format!("k{i}")).collect();
+///     for n in names {
+///         spawn(async move { log!("{n}") });
+///     }
+///     simloop_executor::yield_now().await;
+/// });
+/// assert_eq!(run.failure.unwrap().kind, FailureKind::Nondeterminism);
+/// ```
+pub fn check_determinism<F, Fut>(options: &Explore, seed: u64, test: &mut F) -> RunOutcome
+where
+    F: FnMut() -> Fut,
+    Fut: Future,
+    Fut::Output: TestOutput + 'static,
+{
+    let mut first = run_seed(options, seed, test);
+    let second = run_seed(options, seed, test);
+    if let Some(d) = first_divergence(&first.trace, &second.trace) {
+        first.failure = Some(Failure {
+            kind: FailureKind::Nondeterminism,
+            message: format!("seed {seed:#x} ran twice gave two different traces; {d}"),
+        });
+    }
+    first
+}
+
+/// Runs `test` under every seed of `options` (after `SIMLOOP_*` overrides, see
+/// [`Explore::from_env`]) and stops at the first failing run. `options` may be a count:
+/// `explore(500, ..)` is 500 seeds with the uniform random policy.
+///
+/// The test is a factory: it is called once per run and returns the future to run as the
+/// main task.
+///
+/// ```
+/// use simloop_checker::{explore, Explore};
+/// use simloop_executor::{sleep, spawn, yield_now};
+/// use std::cell::Cell;
+/// use std::rc::Rc;
+/// use std::time::Duration;
+///
+/// // Check-then-act across an await: two withdrawals of 80 from a balance of 100. The
+/// // second one first writes an audit record (two yields), so under FIFO the first has
+/// // always finished by the time the second checks the balance.
+/// let bank = || async {
+///     let balance = Rc::new(Cell::new(100));
+///     let withdraw = |b: Rc<Cell<i32>>, audit: bool| async move {
+///         if audit {
+///             yield_now().await;
+///             yield_now().await;
+///         }
+///         if b.get() >= 80 {
+///             sleep(Duration::ZERO).await; // the await between check and act
+///             b.set(b.get() - 80);
+///         }
+///     };
+///     let a = spawn(withdraw(balance.clone(), false));
+///     let c = spawn(withdraw(balance.clone(), true));
+///     a.await.unwrap();
+///     c.await.unwrap();
+///     assert!(balance.get() >= 0, "overdrawn: {}", balance.get());
+/// };
+/// assert!(explore(Explore::new(), bank).passed()); // FIFO: never shows
+/// let sweep = explore(200, bank); // 200 seeds, uniform random
+/// let (index, run) = sweep.failure.expect("random order finds it");
+/// assert!(run.failure.unwrap().message.contains("overdrawn: -60"));
+/// assert!(index < 200);
+/// ```
+pub fn explore<F, Fut>(options: impl Into<Explore>, mut test: F) -> Sweep
+where
+    F: FnMut() -> Fut,
+    Fut: Future,
+    Fut::Output: TestOutput + 'static,
+{
+    let options = options.into().from_env();
+    let mut interleavings = HashSet::new();
+    let mut outcomes = HashSet::new();
+    let mut seeds_run = 0;
+    let mut failure = None;
+    let mut last = None;
+    for (i, seed) in options.seed_list().into_iter().enumerate() {
+        let run = if options.check_determinism {
+            check_determinism(&options, seed, &mut test)
+        } else {
+            run_seed(&options, seed, &mut test)
+        };
+        seeds_run += 1;
+        interleavings.insert(hash_of(&[&lines(&run.trace).join("\n")]));
+        let class = run.failure.as_ref().map_or("pass", |f| f.kind.name());
+        outcomes.insert(hash_of(&[class, &canonical(&run.trace), &run.output]));
+        let failed = !run.passed();
+        let run = Box::new(run);
+        if failed {
+            failure = Some((i as u64, run.clone()));
+            last = Some(run);
+            break;
+        }
+        last = Some(run);
+    }
+    let coverage =
+        Coverage { seeds_run, interleavings: interleavings.len(), outcomes: outcomes.len() };
+    Sweep { options, coverage, failure, last }
+}
+
+fn canonical(trace: &Trace) -> String {
+    trace.text()
+}

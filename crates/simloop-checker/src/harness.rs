@@ -1,0 +1,222 @@
+//! The test harness behind `#[simloop::test]`: runs the sweep, and on a failure prints the
+//! seed, the policy, the last events, the coverage and the command that replays only that
+//! run, writes the full trace (text and Chrome JSON) under `target/simloop/`, then fails
+//! the test.
+
+use std::fmt::Write as _;
+use std::future::Future;
+use std::path::PathBuf;
+
+use crate::chrome::chrome_trace;
+use crate::config::{policy_env, Explore};
+use crate::explore::{explore, Sweep};
+use crate::outcome::{FailureKind, RunOutcome, TestOutput};
+use crate::timeline::timeline;
+
+/// How many events a failure report prints.
+pub const REPORT_TAIL: usize = 20;
+
+/// Where a test lives, for the replay command. `#[simloop::test]` fills it in; by hand,
+/// use [`test_info!`](crate::test_info!).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TestInfo {
+    /// The package (`-p`), from `CARGO_PKG_NAME`.
+    pub package: &'static str,
+    /// The crate the test is compiled in, from `CARGO_CRATE_NAME`: the `--test` target of
+    /// an integration test.
+    pub crate_name: &'static str,
+    /// The test's name as libtest knows it (`module::fn_name`, without the crate).
+    pub name: String,
+    /// `CARGO_TARGET_TMPDIR` (set only for integration tests): `--test` rather than `--lib`,
+    /// and where the target directory is.
+    pub target_tmpdir: Option<&'static str>,
+    /// The test carries `#[ignore]`: the replay needs `--include-ignored`.
+    pub ignored: bool,
+}
+
+impl TestInfo {
+    /// `module_path!()` plus the fn name, without the crate's own segment.
+    pub fn test_name(module_path: &str, fn_name: &str) -> String {
+        match module_path.split_once("::") {
+            Some((_, rest)) => format!("{rest}::{fn_name}"),
+            None => fn_name.to_string(),
+        }
+    }
+
+    /// The command that reruns only this test with `seed` and `policy`.
+    ///
+    /// ```
+    /// use simloop_checker::TestInfo;
+    /// use simloop_executor::Policy;
+    /// let info = TestInfo {
+    ///     package: "simloop",
+    ///     crate_name: "checker_macro",
+    ///     name: "bank::overdraft".into(),
+    ///     target_tmpdir: Some("/x/target/tmp"),
+    ///     ignored: false,
+    /// };
+    /// assert_eq!(
+    ///     info.replay_command(0x5f3a9c21, Policy::Random, false),
+    ///     "SIMLOOP_SEED=0x5f3a9c21 SIMLOOP_POLICY=random cargo test -p simloop --test checker_macro -- bank::overdraft --exact"
+    /// );
+    /// ```
+    pub fn replay_command(
+        &self,
+        seed: u64,
+        policy: simloop_executor::Policy,
+        determinism: bool,
+    ) -> String {
+        let target = if self.target_tmpdir.is_some() {
+            format!("--test {}", self.crate_name)
+        } else {
+            "--lib".to_string()
+        };
+        let det = if determinism { " SIMLOOP_CHECK_DETERMINISM=1" } else { "" };
+        let ignored = if self.ignored { " --include-ignored" } else { "" };
+        format!(
+            "SIMLOOP_SEED={seed:#x} SIMLOOP_POLICY={}{det} cargo test -p {} {target} -- {} --exact{ignored}",
+            policy_env(policy),
+            self.package,
+            self.name
+        )
+    }
+
+    /// The target directory: the parent of `CARGO_TARGET_TMPDIR`, else three levels above
+    /// the test binary (`<target>/<profile>/deps/<binary>`), else `target`.
+    pub fn target_dir(&self) -> PathBuf {
+        if let Some(tmp) = self.target_tmpdir {
+            if let Some(parent) = std::path::Path::new(tmp).parent() {
+                return parent.to_path_buf();
+            }
+        }
+        std::env::current_exe()
+            .ok()
+            .and_then(|exe| exe.ancestors().nth(3).map(|p| p.to_path_buf()))
+            .unwrap_or_else(|| PathBuf::from("target"))
+    }
+
+    /// Where the failing run's full trace goes: `<target>/simloop/<test>-<seed>.{txt,json}`
+    /// (this path without the extension).
+    pub fn artifact_stem(&self, seed: u64) -> PathBuf {
+        let name: String = self
+            .name
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c } else { '_' })
+            .collect();
+        self.target_dir().join("simloop").join(format!("{}-{name}-{seed:#x}", self.crate_name))
+    }
+}
+
+/// A [`TestInfo`] for the test this expands in: package, crate and target from Cargo's
+/// variables, the test name from the name libtest gives the test's thread.
+#[macro_export]
+macro_rules! test_info {
+    () => {
+        $crate::TestInfo {
+            package: ::core::env!("CARGO_PKG_NAME"),
+            crate_name: ::core::env!("CARGO_CRATE_NAME"),
+            name: ::std::thread::current().name().unwrap_or("main").to_string(),
+            target_tmpdir: ::core::option_env!("CARGO_TARGET_TMPDIR"),
+            ignored: false,
+        }
+    };
+}
+
+/// Writes the failing run's full trace: `.txt` (header, every event, timeline) and `.json`
+/// (Chrome trace events, for Perfetto). Returns the two paths, or the error in words.
+pub fn write_artifacts(info: &TestInfo, run: &RunOutcome) -> Result<(PathBuf, PathBuf), String> {
+    let stem = info.artifact_stem(run.seed);
+    let dir = stem.parent().map(|p| p.to_path_buf()).unwrap_or_default();
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let txt = stem.with_extension("txt");
+    let json = stem.with_extension("json");
+    let mut text = format!("test {}\nseed {:#x}\npolicy {}\n", info.name, run.seed, run.policy);
+    if let Some(f) = &run.failure {
+        let _ = writeln!(text, "failure {}", f.kind);
+    }
+    let _ = write!(text, "\n{}\n\n{}\n", run.trace.verbose(), timeline(&run.trace));
+    std::fs::write(&txt, text).map_err(|e| format!("cannot write {}: {e}", txt.display()))?;
+    std::fs::write(&json, chrome_trace(&run.trace, Some((run.seed, run.policy))))
+        .map_err(|e| format!("cannot write {}: {e}", json.display()))?;
+    Ok((txt, json))
+}
+
+/// The failure report of a sweep, or `None` if it passed. Writes the artifacts.
+pub fn failure_report(info: &TestInfo, sweep: &Sweep) -> Option<String> {
+    let (index, run) = sweep.failure.as_ref()?;
+    let failure = run.failure.as_ref()?;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "simloop: test {} failed: {} (seed {:#x}, policy {}, run {} of {})",
+        info.name,
+        failure.kind,
+        run.seed,
+        run.policy,
+        index + 1,
+        sweep.options.seed_list().len()
+    );
+    let _ = writeln!(out, "{}\n", failure.message.trim_end());
+    let _ = writeln!(
+        out,
+        "last events of the failing run:\n{}",
+        run.trace.tail(REPORT_TAIL).trim_end()
+    );
+    let _ = writeln!(out, "-- elapsed {}\n", run.trace.elapsed());
+    let det = failure.kind == FailureKind::Nondeterminism;
+    let _ = writeln!(
+        out,
+        "replay only this run:\n  {}\n",
+        info.replay_command(run.seed, run.policy, det)
+    );
+    match write_artifacts(info, run) {
+        Ok((txt, json)) => {
+            let _ = writeln!(
+                out,
+                "full trace: {}\n            {} (open in ui.perfetto.dev)",
+                txt.display(),
+                json.display()
+            );
+        }
+        Err(e) => {
+            let _ = writeln!(out, "full trace: not written: {e}");
+        }
+    }
+    let _ = writeln!(out, "{}", sweep.coverage);
+    let _ = write!(out, "next: {}", failure.kind.next_step());
+    Some(out)
+}
+
+/// Runs a test as `#[simloop::test]` does: the sweep of `options` (after `SIMLOOP_*`
+/// overrides), a report on stderr and a panic on failure; on success the last run, for a
+/// snapshot.
+///
+/// # Panics
+/// When a run fails, with the report.
+pub fn run_test<F, Fut>(info: TestInfo, options: Explore, test: F) -> RunOutcome
+where
+    F: FnMut() -> Fut,
+    Fut: Future,
+    Fut::Output: TestOutput + 'static,
+{
+    let sweep = explore(options, test);
+    if let Some(report) = failure_report(&info, &sweep) {
+        eprintln!("\n{report}\n");
+        let (_, run) = sweep.failure.as_ref().expect("a report means a failure");
+        panic!(
+            "simloop: {} at seed {:#x} (policy {}); replay: {}",
+            run.failure.as_ref().map_or(FailureKind::Panic, |f| f.kind),
+            run.seed,
+            run.policy,
+            info.replay_command(
+                run.seed,
+                run.policy,
+                run.failure.as_ref().is_some_and(|f| f.kind == FailureKind::Nondeterminism)
+            )
+        );
+    }
+    if sweep.coverage.seeds_run > 1 {
+        eprintln!("simloop: {} passed ({}, policy {})", info.name, sweep.coverage, sweep.policy());
+    }
+    *sweep.last.expect("a sweep runs at least one seed")
+}

@@ -1,0 +1,142 @@
+//! What one run ended as: its trace and, if it failed, the failure's class and message.
+
+use std::fmt;
+
+use simloop_executor::{Policy, RunError, RunReport, Trace};
+
+/// The class of a failed run; each says what to look at next.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FailureKind {
+    /// The test panicked (an assertion failed), returned `Err`, or a task panicked and
+    /// nobody retrieved it.
+    Panic,
+    /// The main task waited for something that can never happen.
+    Deadlock,
+    /// The run hit its step limit (a task spins).
+    StepLimit,
+    /// The run hit its virtual-time limit (a task sleeps in an endless loop).
+    TimeLimit,
+    /// The same seed gave two different traces.
+    Nondeterminism,
+    /// The run ended with tasks still pending.
+    LeakedTask,
+}
+
+impl FailureKind {
+    /// The class as failure reports print it.
+    pub fn name(self) -> &'static str {
+        match self {
+            FailureKind::Panic => "panic/assertion",
+            FailureKind::Deadlock => "deadlock",
+            FailureKind::StepLimit => "step limit",
+            FailureKind::TimeLimit => "time limit",
+            FailureKind::Nondeterminism => "nondeterminism",
+            FailureKind::LeakedTask => "leaked task",
+        }
+    }
+
+    /// What to do next, in one or two sentences.
+    pub fn next_step(self) -> &'static str {
+        match self {
+            FailureKind::Panic => {
+                "replay the run with the command above and read its full trace; add log! lines \
+                 around the failing check to see which interleaving breaks it"
+            }
+            FailureKind::Deadlock => {
+                "read the wait-for chains above: some task waits on something no other task \
+                 will ever complete; complete it, or put a timeout around the wait"
+            }
+            FailureKind::StepLimit => {
+                "a task spins (yield_now() or a zero sleep in a loop that never ends); find it \
+                 in the last events, or raise step_limit if the run is just long"
+            }
+            FailureKind::TimeLimit => {
+                "a task sleeps in a loop that never ends; find it in the last events, or raise \
+                 time_limit if the run is just long"
+            }
+            FailureKind::Nondeterminism => {
+                "the program reads something simloop does not control (the real clock, a \
+                 HashMap's iteration order, a global or thread-local, real I/O or threads) \
+                 just before the differing event; replace it with simloop's clock, random_u64, \
+                 a BTreeMap or an ordered collection"
+            }
+            FailureKind::LeakedTask => {
+                "await or cancel these tasks before the test returns (a TaskGroup does it for \
+                 you), or set allow_leaks if leaving them is intended"
+            }
+        }
+    }
+}
+
+impl fmt::Display for FailureKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Why a run failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Failure {
+    /// The class.
+    pub kind: FailureKind,
+    /// What happened, in words (the panic message, the deadlock report, the divergence).
+    pub message: String,
+}
+
+impl Failure {
+    pub(crate) fn from_run_error(e: &RunError) -> Failure {
+        let kind = match e {
+            RunError::Deadlock(_) => FailureKind::Deadlock,
+            RunError::StepLimit { .. } => FailureKind::StepLimit,
+            RunError::TimeLimit { .. } => FailureKind::TimeLimit,
+            _ => FailureKind::Panic,
+        };
+        Failure { kind, message: e.to_string() }
+    }
+}
+
+/// One run of a test: its seed, policy, trace, end-of-run report and failure if any.
+#[derive(Clone, Debug)]
+pub struct RunOutcome {
+    /// The seed.
+    pub seed: u64,
+    /// The policy.
+    pub policy: Policy,
+    /// The recorded trace (every event).
+    pub trace: Trace,
+    /// What `block_on` left behind.
+    pub report: RunReport,
+    /// `None` if the run passed.
+    pub failure: Option<Failure>,
+    /// The test's output, `Debug`-formatted (`()` for most tests).
+    pub output: String,
+}
+
+impl RunOutcome {
+    /// Whether the run passed.
+    pub fn passed(&self) -> bool {
+        self.failure.is_none()
+    }
+}
+
+/// What a test future may return: `()` or a `Result` whose `Err` fails the run.
+pub trait TestOutput {
+    /// `Ok(debug text)` for a pass, `Err(message)` for a failure.
+    fn into_outcome(self) -> Result<String, String>;
+}
+
+impl TestOutput for () {
+    fn into_outcome(self) -> Result<String, String> {
+        Ok(String::new())
+    }
+}
+
+impl<T: fmt::Debug, E: fmt::Debug> TestOutput for Result<T, E> {
+    fn into_outcome(self) -> Result<String, String> {
+        match self {
+            Ok(v) => Ok(format!("{v:?}")),
+            Err(e) => Err(format!("the test returned Err({e:?})")),
+        }
+    }
+}

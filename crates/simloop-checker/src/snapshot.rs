@@ -1,0 +1,174 @@
+//! Trace snapshots on insta: [`assert_trace_snapshot!`](crate::assert_trace_snapshot!)
+//! stores the canonical trace text (log lines with virtual instants and task names, then
+//! `-- elapsed`), with the seed and policy in the snapshot's metadata.
+//!
+//! Every snapshot goes to the `snapshots/` folder at the workspace root (the nearest
+//! ancestor of the calling crate's manifest directory that holds `Cargo.lock`), whichever
+//! crate or test asserts it. `cargo insta review` / `cargo insta accept` work as usual; with
+//! `CI=true` a mismatch fails and nothing is written.
+
+use std::path::{Path, PathBuf};
+
+use simloop_executor::{Policy, Runtime, Trace};
+
+use crate::outcome::RunOutcome;
+use crate::timeline::timeline;
+
+/// Something a trace snapshot can be taken of: a trace, and the seed and policy of its run
+/// if known.
+pub trait TraceSource {
+    /// The trace.
+    fn source_trace(&self) -> Trace;
+    /// The seed and policy of the run, if known.
+    fn source_run(&self) -> Option<(u64, Policy)>;
+}
+
+impl TraceSource for Runtime {
+    fn source_trace(&self) -> Trace {
+        self.trace()
+    }
+    fn source_run(&self) -> Option<(u64, Policy)> {
+        Some((self.seed(), self.policy()))
+    }
+}
+
+impl TraceSource for RunOutcome {
+    fn source_trace(&self) -> Trace {
+        self.trace.clone()
+    }
+    fn source_run(&self) -> Option<(u64, Policy)> {
+        Some((self.seed, self.policy))
+    }
+}
+
+impl TraceSource for Trace {
+    fn source_trace(&self) -> Trace {
+        self.clone()
+    }
+    fn source_run(&self) -> Option<(u64, Policy)> {
+        None
+    }
+}
+
+impl<T: TraceSource + ?Sized> TraceSource for &T {
+    fn source_trace(&self) -> Trace {
+        (**self).source_trace()
+    }
+    fn source_run(&self) -> Option<(u64, Policy)> {
+        (**self).source_run()
+    }
+}
+
+impl<T: TraceSource + ?Sized> TraceSource for &mut T {
+    fn source_trace(&self) -> Trace {
+        (**self).source_trace()
+    }
+    fn source_run(&self) -> Option<(u64, Policy)> {
+        (**self).source_run()
+    }
+}
+
+/// Which rendering of the trace a snapshot holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum View {
+    /// [`Trace::text`]: log lines and elapsed time.
+    Text,
+    /// [`timeline`]: tasks as rows over virtual time.
+    Timeline,
+}
+
+/// The workspace's `snapshots/` folder, found from a crate's manifest directory: the
+/// nearest ancestor holding `Cargo.lock`, else the manifest directory itself.
+pub fn snapshot_dir(manifest_dir: &str) -> PathBuf {
+    let start = Path::new(manifest_dir);
+    let root = start.ancestors().find(|p| p.join("Cargo.lock").is_file()).unwrap_or(start);
+    root.join("snapshots")
+}
+
+/// What the snapshot macros bind: the body and the insta settings (path, metadata).
+#[doc(hidden)]
+pub fn snapshot_parts(
+    source: &dyn TraceSource,
+    view: View,
+    manifest_dir: &str,
+) -> (String, crate::__private::insta::Settings) {
+    use crate::__private::insta::internals::Content;
+    let trace = source.source_trace();
+    let body = match view {
+        View::Text => trace.text(),
+        View::Timeline => timeline(&trace),
+    };
+    let mut settings = crate::__private::insta::Settings::clone_current();
+    // Keep a snapshot path the caller chose; replace only insta's default.
+    if settings.snapshot_path() == Path::new("snapshots") {
+        settings.set_snapshot_path(snapshot_dir(manifest_dir));
+    }
+    settings.set_omit_expression(true);
+    settings.set_prepend_module_to_snapshot(true);
+    let (seed, policy) = match source.source_run() {
+        Some((seed, policy)) => (format!("{seed:#x}"), policy.to_string()),
+        None => ("unknown".to_string(), "unknown".to_string()),
+    };
+    settings.set_description(format!("seed {seed}, policy {policy}"));
+    settings.set_raw_info(&Content::Map(vec![
+        (Content::from("seed"), Content::from(seed)),
+        (Content::from("policy"), Content::from(policy)),
+        (Content::from("elapsed"), Content::from(trace.elapsed().to_string())),
+    ]));
+    (body, settings)
+}
+
+/// Asserts the canonical trace text of a run against its snapshot in the workspace's
+/// `snapshots/` folder. The argument is a [`Runtime`], a [`RunOutcome`] or a [`Trace`]
+/// (by value or reference); an optional first argument names the snapshot.
+///
+/// ```no_run
+/// use simloop_checker::assert_trace_snapshot;
+/// use simloop_executor::{log, Runtime};
+///
+/// let mut rt = Runtime::new();
+/// rt.block_on(async { log!("hello") });
+/// assert_trace_snapshot!(rt); // snapshots/<module>__<test fn>.snap
+/// assert_trace_snapshot!("hello_again", &rt);
+/// ```
+#[macro_export]
+macro_rules! assert_trace_snapshot {
+    ($source:expr $(,)?) => {{
+        let (body, settings) = $crate::snapshot::snapshot_parts(
+            &$source,
+            $crate::snapshot::View::Text,
+            ::core::env!("CARGO_MANIFEST_DIR"),
+        );
+        settings.bind(|| $crate::__private::insta::assert_snapshot!(body));
+    }};
+    ($name:expr, $source:expr $(,)?) => {{
+        let (body, settings) = $crate::snapshot::snapshot_parts(
+            &$source,
+            $crate::snapshot::View::Text,
+            ::core::env!("CARGO_MANIFEST_DIR"),
+        );
+        settings.bind(|| $crate::__private::insta::assert_snapshot!($name, body));
+    }};
+}
+
+/// Like [`assert_trace_snapshot!`], with the [`timeline`] of the trace as the body.
+#[macro_export]
+macro_rules! assert_timeline_snapshot {
+    ($source:expr $(,)?) => {{
+        let (body, settings) = $crate::snapshot::snapshot_parts(
+            &$source,
+            $crate::snapshot::View::Timeline,
+            ::core::env!("CARGO_MANIFEST_DIR"),
+        );
+        settings.bind(|| $crate::__private::insta::assert_snapshot!(body));
+    }};
+    ($name:expr, $source:expr $(,)?) => {{
+        let (body, settings) = $crate::snapshot::snapshot_parts(
+            &$source,
+            $crate::snapshot::View::Timeline,
+            ::core::env!("CARGO_MANIFEST_DIR"),
+        );
+        settings.bind(|| $crate::__private::insta::assert_snapshot!($name, body));
+    }};
+}
