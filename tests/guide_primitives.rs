@@ -7,7 +7,9 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use futures::FutureExt;
-use simloop::{gather, log, sleep, spawn, Runtime, TaskRef};
+use std::convert::Infallible;
+
+use simloop::{gather, log, sleep, spawn, task_group, wall_clock, Runtime, TaskRef};
 
 fn oracle(name: &str) -> String {
     let path = format!("{}/tests/oracle/cases/{name}.expected", env!("CARGO_MANIFEST_DIR"));
@@ -188,4 +190,77 @@ fn gather_of_created_tasks_takes_the_longest_one() {
     });
     assert_eq!(rt.trace().text(), oracle("seed_12_gather_create_task"));
     assert_eq!(rt.now().as_duration(), Duration::from_secs(2));
+}
+
+async fn say_after(delay: u64, what: &str) {
+    sleep(Duration::from_secs(delay)).await;
+    log!("{what}");
+}
+
+#[test]
+fn task_group_waits_for_both_children_in_two_seconds() {
+    let mut rt = guide_runtime();
+    rt.block_on(async {
+        task_group(|tg| async move {
+            let _task1 = tg.spawn(say_after(1, "hello"));
+            let _task2 = tg.spawn(say_after(2, "world"));
+            log!("started at {}", wall_clock().hms());
+            Ok::<_, Infallible>(())
+        })
+        .await
+        .unwrap();
+        log!("finished at {}", wall_clock().hms());
+    });
+    assert_eq!(rt.trace().text(), oracle("seed_06_taskgroup"));
+    assert_eq!(rt.now().as_duration(), Duration::from_secs(2));
+}
+
+async fn task1() -> &'static str {
+    log!("Task 1 started");
+    sleep(Duration::from_secs(2)).await;
+    log!("Task 1 completed");
+    "Result from task 1"
+}
+
+async fn task2() -> &'static str {
+    log!("Task 2 started");
+    sleep(Duration::from_secs(1)).await;
+    log!("Task 2 completed");
+    "Result from task 2"
+}
+
+#[test]
+fn task_group_children_results_are_read_with_result_after_the_group() {
+    let mut rt = guide_runtime();
+    rt.block_on(async {
+        let (t1, t2) = task_group(|tg| async move {
+            let t1 = tg.spawn(task1().map(Ok));
+            let t2 = tg.spawn(task2().map(Ok));
+            Ok::<_, Infallible>((t1, t2))
+        })
+        .await
+        .unwrap();
+        log!("Task 1 result: {}", t1.result().unwrap());
+        log!("Task 2 result: {}", t2.result().unwrap());
+    });
+    assert_eq!(rt.trace().text(), oracle("seed_07_result"));
+}
+
+#[test]
+fn task_group_children_results_can_be_awaited_after_the_group() {
+    let mut rt = guide_runtime();
+    rt.block_on(async {
+        let (t1, t2) = task_group(|tg| async move {
+            let t1 = tg.spawn(task1().map(Ok));
+            let t2 = tg.spawn(task2().map(Ok));
+            Ok::<_, Infallible>((t1, t2))
+        })
+        .await
+        .unwrap();
+        let result1 = t1.await.unwrap();
+        let result2 = t2.await.unwrap();
+        log!("Task 1 result: {result1}");
+        log!("Task 2 result: {result2}");
+    });
+    assert_eq!(rt.trace().text(), oracle("seed_08_await"));
 }

@@ -20,9 +20,13 @@
 
 mod error;
 mod gather;
+mod task_group;
 
 pub use error::{ChildError, Elapsed, TaskGroupError};
 pub use gather::{gather, try_gather, Gather, IntoTask, TryGather};
+pub use task_group::{
+    task_group, ChildOutput, GroupTask, TaskGroup, TaskGroupClosed, TaskGroupRun,
+};
 
 /// What the macros call; not a public API.
 #[doc(hidden)]
