@@ -428,7 +428,7 @@ impl Inner {
         F::Output: 'static,
     {
         let parent = self.current_task();
-        let header = Rc::new(Header::new(id, name, parent, self.now(), site));
+        let header = Header::new(id, name, parent, self.now(), site);
         let core = Rc::new(TaskCore::new(header));
         let slot = self.tasks.borrow().vacant_key();
         let key = TaskKey { id, slot };
@@ -794,13 +794,13 @@ enum Drive<'a> {
 /// so that the main future never outlives what it borrows.
 struct MainGuard<'a> {
     inner: &'a Rc<Inner>,
-    main: Rc<Header>,
+    main: TaskRef,
 }
 
 impl Drop for MainGuard<'_> {
     fn drop(&mut self) {
         self.inner.destroy_all();
-        if self.main.future_alive.get() {
+        if self.main.header().future_alive.get() {
             // Unreachable by construction: destroy_all drops every task's future. If it
             // ever happened, continuing could let the future use freed borrows.
             eprintln!("simloop: internal error: the main future outlived block_on; aborting");
@@ -951,7 +951,8 @@ impl Runtime {
         // SAFETY: `guard` destroys the main task before this function returns or unwinds,
         // so the future is dropped while everything it borrows is still alive.
         let core = unsafe { inner.spawn_main(future, Location::caller()) };
-        let guard = MainGuard { inner, main: core.header.clone() };
+        let main: Rc<dyn ErasedTask> = core.clone();
+        let guard = MainGuard { inner, main: TaskRef(main) };
         let driven = inner.drive(Drive::Main(&core.header));
         let out = match driven {
             Ok(()) => {

@@ -118,20 +118,25 @@ pub(crate) enum Callback {
 }
 
 /// The type-independent part of a task, shared by its handles and the runtime.
+///
+/// `repr(C)` keeps the fields every poll reads or writes (state, cancellation, what the
+/// task waits on) together at the front, in the cache line that also holds the
+/// reference counts of its `TaskCore`.
+#[repr(C)]
 pub(crate) struct Header {
+    state: Cell<TaskState>,
+    cancel_requested: Cell<bool>,
+    pub(crate) future_alive: Cell<bool>,
+    retrieved: Cell<bool>,
+    pub(crate) waiting: Cell<(WaitOn, u32)>,
     pub(crate) id: TaskId,
+    callbacks: RefCell<Vec<Option<Callback>>>,
     pub(crate) parent: Option<TaskId>,
     pub(crate) spawned_at: Instant,
     pub(crate) site: &'static Location<'static>,
     name: RefCell<Option<Rc<str>>>,
-    state: Cell<TaskState>,
-    cancel_requested: Cell<bool>,
-    pub(crate) future_alive: Cell<bool>,
-    callbacks: RefCell<Vec<Option<Callback>>>,
-    retrieved: Cell<bool>,
     panic_msg: RefCell<Option<String>>,
     pub(crate) waker: RefCell<Option<Waker>>,
-    pub(crate) waiting: Cell<(WaitOn, u32)>,
 }
 
 impl Header {
@@ -209,7 +214,7 @@ impl Header {
     }
 
     /// Marks the task done and schedules its callbacks, each as its own step.
-    fn complete(self: &Rc<Self>, this: TaskRef, state: TaskState) {
+    fn complete(&self, this: TaskRef, state: TaskState) {
         self.state.set(state);
         self.waker.borrow_mut().take();
         let callbacks = std::mem::take(&mut *self.callbacks.borrow_mut());
@@ -233,15 +238,17 @@ enum Outcome<T> {
     Taken,
 }
 
-/// What a task shares with its handles: the header and the typed result slot.
+/// What a task shares with its handles: the header and the typed result slot, in one
+/// allocation.
+#[repr(C)]
 pub(crate) struct TaskCore<T> {
-    pub(crate) header: Rc<Header>,
+    pub(crate) header: Header,
     result: RefCell<Option<Outcome<T>>>,
     panic_payload: RefCell<Option<Box<dyn Any + Send>>>,
 }
 
 impl<T> TaskCore<T> {
-    pub(crate) fn new(header: Rc<Header>) -> TaskCore<T> {
+    pub(crate) fn new(header: Header) -> TaskCore<T> {
         TaskCore { header, result: RefCell::new(None), panic_payload: RefCell::new(None) }
     }
 
@@ -290,12 +297,12 @@ impl<T> TaskCore<T> {
 
 /// The runtime's type-erased view of a task.
 pub(crate) trait ErasedTask {
-    fn header(&self) -> &Rc<Header>;
+    fn header(&self) -> &Header;
     fn mark_destroyed(&self);
 }
 
 impl<T> ErasedTask for TaskCore<T> {
-    fn header(&self) -> &Rc<Header> {
+    fn header(&self) -> &Header {
         &self.header
     }
     fn mark_destroyed(&self) {
@@ -560,7 +567,7 @@ impl<T> Drop for Task<T> {
 /// Forgets the waker an awaiter registered in slot `i`. If the awaiter gave up while the
 /// task is still pending (it was cancelled, or a timeout dropped it), the task is
 /// cancelled too: asyncio's `Task.cancel()` cancels the future the task waits on.
-fn forget_waker(header: &Rc<Header>, i: usize, cancel: bool) {
+fn forget_waker(header: &Header, i: usize, cancel: bool) {
     let removed = match header.callbacks.try_borrow_mut() {
         Ok(mut cbs) => cbs.get_mut(i).and_then(Option::take).is_some(),
         Err(_) => false,
@@ -619,7 +626,7 @@ impl<T> Drop for Join<'_, T> {
 }
 
 /// Registers (or refreshes) an awaiter's waker in the task's callback list; returns its slot.
-fn register_waker(header: &Rc<Header>, slot: Option<usize>, waker: &Waker) -> usize {
+fn register_waker(header: &Header, slot: Option<usize>, waker: &Waker) -> usize {
     context::note_wait(WaitOn::Task(header.id));
     if let Some(i) = slot {
         let mut cbs = header.callbacks.borrow_mut();
@@ -651,7 +658,7 @@ impl<T> fmt::Debug for Task<T> {
 pub struct TaskRef(pub(crate) Rc<dyn ErasedTask>);
 
 impl TaskRef {
-    pub(crate) fn header(&self) -> &Rc<Header> {
+    pub(crate) fn header(&self) -> &Header {
         self.0.header()
     }
 
@@ -737,7 +744,7 @@ impl TaskRef {
 
     /// Whether both refer to the same task.
     pub fn ptr_eq(&self, other: &TaskRef) -> bool {
-        self.id() == other.id() && Rc::ptr_eq(self.header(), other.header())
+        self.id() == other.id() && std::ptr::eq(self.header(), other.header())
     }
 }
 
