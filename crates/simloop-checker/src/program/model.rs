@@ -140,6 +140,9 @@ fn sim(block: &Block, name: &str, start: u64, cut: Cut) -> Result<Sim, Ambiguous
                 step += 1;
                 now = now.max(s.end_time);
                 if now > limit {
+                    // Cancelled while awaiting: the awaited child is cancelled too
+                    // (asyncio's Task.cancel() cancels the future the task waits on).
+                    kids[i].cut = Cut::At(limit);
                     return cancelled(name, limit, &kids);
                 }
                 awaited.insert(kids[i].name.clone());

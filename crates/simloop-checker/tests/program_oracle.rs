@@ -1,0 +1,114 @@
+//! Differential test: generated programs on simloop against CPython's asyncio.
+//!
+//! Each program is rendered to asyncio Python (`program::python`), and one python3 process
+//! runs the whole batch under the project's virtual clock (`tests/oracle/program_batch.py`,
+//! built on `tests/oracle/vclock.py`). Its trace must equal simloop's FIFO trace line for
+//! line: log lines with instants and task names, the elapsed time, and how main ended.
+//!
+//! Skipped, loudly, when no `python3` >= 3.11 is on the PATH. `SIMLOOP_ORACLE_PROGRAMS`
+//! sets how many programs to compare (default 300), `SIMLOOP_ORACLE_SEED` which ones.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::Once;
+
+use proptest::strategy::{Strategy, ValueTree};
+use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+use simloop_checker::program::{interp, python, strategy, Program};
+use simloop_executor::Policy;
+
+fn quiet_program_panics() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let msg = info.payload().downcast_ref::<String>().map(String::as_str).unwrap_or("");
+            if !msg.starts_with("panic ") {
+                default(info);
+            }
+        }));
+    });
+}
+
+fn env_u64(name: &str, default: u64) -> u64 {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+/// `python3` if it is CPython 3.11 or newer.
+fn python() -> Option<&'static str> {
+    let out = Command::new("python3")
+        .args(["-c", "import sys; print(sys.version_info >= (3, 11))"])
+        .output()
+        .ok()?;
+    (out.status.success() && String::from_utf8_lossy(&out.stdout).trim() == "True")
+        .then_some("python3")
+}
+
+fn programs(n: u64, seed: u64) -> Vec<Program> {
+    let mut key = [0u8; 32];
+    key[..8].copy_from_slice(&seed.to_le_bytes());
+    let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &key);
+    let mut runner = TestRunner::new_with_rng(Config::default(), rng);
+    let strategy = strategy::program(strategy::Bounds::default());
+    (0..n).map(|_| strategy.new_tree(&mut runner).expect("a program").current()).collect()
+}
+
+/// Runs the batch on CPython; returns each program's output, by index.
+fn oracle(python: &str, programs: &[Program]) -> Vec<String> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/oracle");
+    let input = std::env::temp_dir().join(format!("simloop-programs-{}.txt", std::process::id()));
+    std::fs::write(&input, python::render_batch(programs)).expect("write the batch");
+    let out = Command::new(python)
+        .arg(dir.join("program_batch.py"))
+        .arg(&input)
+        .output()
+        .expect("run python3");
+    let _ = std::fs::remove_file(&input);
+    assert!(
+        out.status.success(),
+        "program_batch.py failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).expect("utf-8 output");
+    let outputs: Vec<String> = text
+        .split("### ")
+        .skip(1)
+        .map(|chunk| chunk.split_once('\n').map_or("", |(_, rest)| rest).trim_end().to_string())
+        .collect();
+    assert_eq!(outputs.len(), programs.len(), "one output per program");
+    outputs
+}
+
+#[test]
+fn generated_programs_match_cpython() {
+    let Some(python) = python() else {
+        eprintln!(
+            "\n**********************************************************************\n\
+             SKIPPED generated_programs_match_cpython: no python3 >= 3.11 on the PATH,\n\
+             so simloop was NOT compared with CPython. Install CPython 3.11+ to run it.\n\
+             **********************************************************************\n"
+        );
+        return;
+    };
+    quiet_program_panics();
+    let n = env_u64("SIMLOOP_ORACLE_PROGRAMS", 300);
+    let seed = env_u64("SIMLOOP_ORACLE_SEED", 0x5eed);
+    let programs = programs(n, seed);
+    let expected = oracle(python, &programs);
+    let mut differences = Vec::new();
+    for (i, (program, want)) in programs.iter().zip(&expected).enumerate() {
+        let run = interp::run(program, 0, Policy::Fifo);
+        let got = format!("{}\n{}", run.trace.text(), run.main_line());
+        if &got != want {
+            differences.push(format!(
+                "program {i}:\n{program}--- simloop\n{got}\n--- CPython\n{want}\n"
+            ));
+        }
+    }
+    eprintln!(
+        "differential: {} programs compared with CPython, {} differences",
+        programs.len(),
+        differences.len()
+    );
+    assert!(differences.is_empty(), "{}", differences.join("\n"));
+}
