@@ -58,7 +58,9 @@ fn timeline_wraps_many_instants_into_blocks_and_shortens_runs() {
     assert_eq!(blocks, 3, "{picture}");
     assert!(picture.lines().all(|l| l.len() <= simloop_checker::TIMELINE_WIDTH), "{picture}");
     assert!(picture.contains("tL*6z"), "{picture}");
-    assert!(picture.ends_with("-- elapsed 30.000s\nlegend: + start  z sleep  t timer fired  L log  F finished"));
+    assert!(picture.ends_with(
+        "-- elapsed 30.000s\nlegend: + start  z sleep  t timer fired  L log  F finished"
+    ));
 }
 
 #[test]
@@ -117,9 +119,12 @@ fn create_task_trace_snapshot() {
     let rt = create_task_example();
     assert_trace_snapshot!(rt);
     assert_timeline_snapshot!("create_task_timeline", &rt);
-    let file = snapshot_dir(env!("CARGO_MANIFEST_DIR")).join("render__create_task_trace_snapshot.snap");
+    let file =
+        snapshot_dir(env!("CARGO_MANIFEST_DIR")).join("render__create_task_trace_snapshot.snap");
     let text = std::fs::read_to_string(&file).unwrap();
     assert!(text.contains("description: \"seed 0x0, policy fifo\""), "{text}");
     assert!(text.contains("  seed: \"0x0\"\n  policy: fifo\n  elapsed: 2.000s"), "{text}");
-    assert!(text.contains("   2.000s  world-task   world\n   2.000s  main         finished\n-- elapsed 2.000s"));
+    assert!(text.contains(
+        "   2.000s  world-task   world\n   2.000s  main         finished\n-- elapsed 2.000s"
+    ));
 }

@@ -67,7 +67,9 @@ fn parse_options(attr: TokenStream) -> syn::Result<Options> {
                          \"pct:<depth>:<steps>\"",
                     ));
                 }
-                o.calls.push(quote!(.policy(#c::parse_policy(#p).expect("a policy checked by the macro"))));
+                o.calls.push(
+                    quote!(.policy(#c::parse_policy(#p).expect("a policy checked by the macro"))),
+                );
             }
             "step_limit" => {
                 let n = int(value()?)?;
@@ -184,7 +186,8 @@ mod tests {
 
     #[test]
     fn options_become_builder_calls() {
-        let out = expand_str("seeds = 500, policy = \"pct:2\", check_determinism", "async fn t() {}");
+        let out =
+            expand_str("seeds = 500, policy = \"pct:2\", check_determinism", "async fn t() {}");
         assert!(out.contains(". runs (500u64)"), "{out}");
         assert!(out.contains("parse_policy (\"pct:2\")"), "{out}");
         assert!(out.contains(". check_determinism (true)"), "{out}");
