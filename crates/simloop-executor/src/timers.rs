@@ -1,17 +1,22 @@
 //! The timer queue: pending sleeps ordered by (deadline, registration order).
 //!
 //! Virtual time only moves forward and many timers share a deadline, so timers are kept in
-//! per-deadline buckets (a `BTreeMap` from deadline to a FIFO list). Firing the earliest
-//! bucket wakes its timers in registration order, which is exactly asyncio's order once
-//! ties are broken by registration.
+//! per-deadline buckets: a hash map from deadline to a FIFO list, and a min-heap of the
+//! distinct deadlines. Firing the earliest bucket wakes its timers in registration order,
+//! which is exactly asyncio's order once ties are broken by registration.
 //!
 //! A timer lives inside its bucket's list (owner and waker, 24 bytes), so firing a bucket
 //! reads one contiguous array instead of chasing an entry per timer. A [`TimerKey`] names
-//! the bucket by deadline and generation, and the slot by index: cancelling is O(log
-//! buckets) and clears the slot; a bucket whose timers are all cancelled is dropped.
+//! the bucket by deadline and generation, and the slot by index: cancelling is one hash
+//! lookup that clears the slot, and a key whose deadline is before the earliest pending
+//! one (a timer that already fired) is dismissed without a lookup. A bucket whose timers
+//! are all cancelled is dropped at once; its heap entry is skipped when it surfaces, and
+//! the heap's top is always a live bucket, so time never jumps to a cancelled deadline.
 //! Emptied lists are kept for reuse, so a steady state allocates nothing.
 
-use std::collections::BTreeMap;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::task::Waker;
 
 use crate::instant::Instant;
@@ -43,10 +48,33 @@ pub(crate) struct Fired {
     pub(crate) owner: TaskId,
 }
 
+/// Hashes a deadline (one `u64`) by a multiply: deadlines are not attacker-chosen, and
+/// SipHash would cost more than the rest of a timer's insertion.
+#[derive(Default)]
+struct DeadlineHasher(u64);
+
+impl Hasher for DeadlineHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0 ^ n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0.rotate_left(26)
+    }
+}
+
 /// Pending timers, earliest deadline first, registration order within a deadline.
 #[derive(Default)]
 pub(crate) struct TimerQueue {
-    buckets: BTreeMap<Instant, Bucket>,
+    buckets: HashMap<Instant, Bucket, BuildHasherDefault<DeadlineHasher>>,
+    /// Deadlines of buckets (with their generation); the top is always a live bucket.
+    order: BinaryHeap<Reverse<(Instant, u64)>>,
     next_generation: u64,
     live: usize,
     spare: Vec<Vec<Slot>>,
@@ -58,6 +86,7 @@ impl TimerQueue {
     pub(crate) fn insert(&mut self, deadline: Instant, owner: TaskId, waker: Waker) -> TimerKey {
         let bucket = self.buckets.entry(deadline).or_insert_with(|| {
             self.next_generation += 1;
+            self.order.push(Reverse((deadline, self.next_generation)));
             Bucket {
                 generation: self.next_generation,
                 live: 0,
@@ -71,6 +100,11 @@ impl TimerQueue {
     }
 
     fn slot_mut(&mut self, key: TimerKey) -> Option<&mut Slot> {
+        match self.order.peek() {
+            // Nothing pends before the earliest bucket: the timer fired or was cancelled.
+            Some(Reverse((first, _))) if key.deadline >= *first => {}
+            _ => return None,
+        }
         let bucket = self.buckets.get_mut(&key.deadline)?;
         if bucket.generation != key.generation {
             return None;
@@ -106,12 +140,25 @@ impl TimerQueue {
             let mut items = self.buckets.remove(&key.deadline).expect("bucket exists").items;
             items.clear();
             self.spare.push(items);
+            self.drop_stale_top();
+        }
+    }
+
+    /// Pops heap entries whose bucket is gone, so that the top is a live bucket.
+    fn drop_stale_top(&mut self) {
+        while let Some(Reverse((deadline, generation))) = self.order.peek() {
+            match self.buckets.get(deadline) {
+                Some(b) if b.generation == *generation => break,
+                _ => {
+                    self.order.pop();
+                }
+            }
         }
     }
 
     /// The earliest deadline a timer will fire at; timers at `Instant::MAX` never fire.
     pub(crate) fn next_deadline(&self) -> Option<Instant> {
-        self.buckets.keys().next().copied().filter(|d| *d != Instant::MAX)
+        self.order.peek().map(|Reverse((d, _))| *d).filter(|d| *d != Instant::MAX)
     }
 
     /// Number of pending timers (including never-firing ones).
@@ -123,11 +170,13 @@ impl TimerQueue {
     /// Removes the earliest bucket if its deadline is at or before `now`, and returns its
     /// live timers in registration order.
     pub(crate) fn pop_due(&mut self, now: Instant, out: &mut Vec<Fired>) {
-        let Some(entry) = self.buckets.first_entry() else { return };
-        if *entry.key() > now {
+        let Some(Reverse((deadline, _))) = self.order.peek().copied() else { return };
+        if deadline > now {
             return;
         }
-        let mut bucket = entry.remove();
+        self.order.pop();
+        let mut bucket = self.buckets.remove(&deadline).expect("the heap's top is live");
+        self.drop_stale_top();
         self.live -= bucket.live;
         out.reserve(bucket.live);
         out.extend(
@@ -194,6 +243,26 @@ mod tests {
         assert_ne!(a, c);
         assert_eq!(owners(&mut q, Instant::from_secs(1)), vec![9]);
         assert_eq!(owners(&mut q, Instant::from_secs(5)), vec![3]);
+    }
+
+    #[test]
+    fn a_bucket_emptied_and_refilled_ignores_stale_keys() {
+        let mut q = TimerQueue::default();
+        let w = noop_waker();
+        let a = q.insert(Instant::from_secs(3), TaskId(1), w.clone());
+        q.insert(Instant::from_secs(5), TaskId(2), w.clone());
+        q.cancel(a);
+        assert_eq!(q.next_deadline(), Some(Instant::from_secs(5)));
+        let b = q.insert(Instant::from_secs(3), TaskId(3), w.clone());
+        assert_ne!(a, b);
+        q.cancel(a); // the stale key must not touch the new bucket
+        assert!(q.contains(b));
+        assert_eq!(q.next_deadline(), Some(Instant::from_secs(3)));
+        assert_eq!(owners(&mut q, Instant::from_secs(3)), vec![3]);
+        assert!(!q.contains(b));
+        assert_eq!(owners(&mut q, Instant::from_secs(4)), Vec::<u64>::new());
+        assert_eq!(owners(&mut q, Instant::from_secs(5)), vec![2]);
+        assert_eq!(q.next_deadline(), None);
     }
 
     #[test]
