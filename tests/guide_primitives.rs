@@ -9,7 +9,7 @@ use std::time::Duration;
 use futures::FutureExt;
 use std::convert::Infallible;
 
-use simloop::{gather, log, sleep, spawn, task_group, wall_clock, Runtime, TaskRef};
+use simloop::{gather, log, sleep, spawn, task_group, timeout, wall_clock, Runtime, TaskRef};
 
 fn oracle(name: &str) -> String {
     let path = format!("{}/tests/oracle/cases/{name}.expected", env!("CARGO_MANIFEST_DIR"));
@@ -263,4 +263,21 @@ fn task_group_children_results_can_be_awaited_after_the_group() {
         log!("Task 2 result: {result2}");
     });
     assert_eq!(rt.trace().text(), oracle("seed_08_await"));
+}
+
+#[test]
+fn timeout_cancels_the_coroutine_after_three_seconds() {
+    async fn my_coroutine() {
+        log!("Task started");
+        sleep(Duration::from_secs(5)).await;
+        log!("Task finished");
+    }
+    let mut rt = guide_runtime();
+    rt.block_on(async {
+        if let Err(_elapsed) = timeout(Duration::from_secs(3), my_coroutine()).await {
+            log!("The task took too long and was cancelled");
+        }
+    });
+    assert_eq!(rt.trace().text(), oracle("seed_13_timeout"));
+    assert_eq!(rt.now().as_duration(), Duration::from_secs(3));
 }

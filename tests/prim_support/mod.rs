@@ -59,3 +59,22 @@ impl Drop for OnCancel {
         }
     }
 }
+
+/// Runs a closure when dropped: a Rust port's `except CancelledError:` (or `finally:`)
+/// that needs to read state at that moment.
+pub struct OnDrop<F: FnMut()>(pub F);
+
+impl<F: FnMut()> Drop for OnDrop<F> {
+    fn drop(&mut self) {
+        (self.0)()
+    }
+}
+
+/// Python's `True` / `False`.
+pub fn py(b: bool) -> &'static str {
+    if b {
+        "True"
+    } else {
+        "False"
+    }
+}

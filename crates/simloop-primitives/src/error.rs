@@ -128,6 +128,11 @@ impl Elapsed {
         Elapsed { deadline }
     }
 
+    /// The error for `deadline` (to compare against in tests).
+    pub fn at(deadline: Instant) -> Self {
+        Elapsed { deadline }
+    }
+
     /// The deadline that passed.
     pub fn deadline(&self) -> Instant {
         self.deadline

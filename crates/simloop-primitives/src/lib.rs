@@ -21,12 +21,16 @@
 mod error;
 mod gather;
 mod task_group;
+mod timeout;
+mod wait_for;
 
 pub use error::{ChildError, Elapsed, TaskGroupError};
 pub use gather::{gather, try_gather, Gather, IntoTask, TryGather};
 pub use task_group::{
     task_group, ChildOutput, GroupTask, TaskGroup, TaskGroupClosed, TaskGroupRun,
 };
+pub use timeout::{timeout, timeout_at, Timeout, TimeoutFuture};
+pub use wait_for::{wait_for, WaitFor};
 
 /// What the macros call; not a public API.
 #[doc(hidden)]

@@ -369,8 +369,13 @@ impl<T> Future for GroupTask<T> {
 
 impl<T> Drop for GroupTask<T> {
     fn drop(&mut self) {
+        // An awaiter that gives up (it was cancelled) cancels the child it awaited, as
+        // asyncio's `Task.cancel()` cancels the future its task waits on.
         if let Some(i) = self.waker_slot.take() {
             self.task.remove_waker(i);
+            if !self.task.is_done() {
+                self.task.cancel();
+            }
         }
     }
 }
