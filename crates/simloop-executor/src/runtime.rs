@@ -433,7 +433,7 @@ impl Inner {
         let slot = self.tasks.borrow().vacant_key();
         let key = TaskKey { id, slot };
         let shared = self.shared.clone();
-        let wrapped = TaskFuture::new(future, core.clone());
+        let wrapped = TaskFuture::new(future, core.clone(), self.tracing);
         (core, key, wrapped, move |r| schedule(&shared, r))
     }
 

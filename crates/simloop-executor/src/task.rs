@@ -117,6 +117,49 @@ pub(crate) enum Callback {
     Fn(Box<dyn FnOnce(&TaskRef)>),
 }
 
+/// A task's done callbacks and awaiters' wakers, by slot; a removed one leaves `None`.
+///
+/// The first slot is stored inline: most tasks have exactly one awaiter, and this spares
+/// them an allocation.
+#[derive(Default)]
+pub(crate) struct Callbacks {
+    len: usize,
+    first: Option<Callback>,
+    rest: Vec<Option<Callback>>,
+}
+
+impl Callbacks {
+    fn push(&mut self, cb: Callback) -> usize {
+        if self.len == 0 {
+            self.first = Some(cb);
+        } else {
+            self.rest.push(Some(cb));
+        }
+        self.len += 1;
+        self.len - 1
+    }
+
+    fn get_mut(&mut self, i: usize) -> Option<&mut Option<Callback>> {
+        match i {
+            _ if i >= self.len => None,
+            0 => Some(&mut self.first),
+            _ => self.rest.get_mut(i - 1),
+        }
+    }
+
+    fn clear(&mut self) {
+        *self = Callbacks::default();
+    }
+}
+
+impl IntoIterator for Callbacks {
+    type Item = Option<Callback>;
+    type IntoIter = std::iter::Chain<std::option::IntoIter<Option<Callback>>, std::vec::IntoIter<Option<Callback>>>;
+    fn into_iter(self) -> Self::IntoIter {
+        Some(self.first).into_iter().chain(self.rest)
+    }
+}
+
 /// The type-independent part of a task, shared by its handles and the runtime.
 ///
 /// `repr(C)` keeps the fields every poll reads or writes (state, cancellation, what the
@@ -130,7 +173,7 @@ pub(crate) struct Header {
     retrieved: Cell<bool>,
     pub(crate) waiting: Cell<(WaitOn, u32)>,
     pub(crate) id: TaskId,
-    callbacks: RefCell<Vec<Option<Callback>>>,
+    callbacks: RefCell<Callbacks>,
     pub(crate) parent: Option<TaskId>,
     pub(crate) spawned_at: Instant,
     pub(crate) site: &'static Location<'static>,
@@ -156,7 +199,7 @@ impl Header {
             state: Cell::new(TaskState::Pending),
             cancel_requested: Cell::new(false),
             future_alive: Cell::new(true),
-            callbacks: RefCell::new(Vec::new()),
+            callbacks: RefCell::new(Callbacks::default()),
             retrieved: Cell::new(false),
             panic_msg: RefCell::new(None),
             waker: RefCell::new(None),
@@ -209,8 +252,7 @@ impl Header {
 
     fn add_callback(&self, cb: Callback) -> usize {
         let mut cbs = self.callbacks.borrow_mut();
-        cbs.push(Some(cb));
-        cbs.len() - 1
+        cbs.push(cb)
     }
 
     /// Marks the task done and schedules its callbacks, each as its own step.
@@ -318,6 +360,8 @@ pin_project! {
         inner: Option<F>,
         core: Rc<TaskCore<F::Output>>,
         started: bool,
+        // Whether the runtime records events (a copy, to skip the thread-local lookup).
+        tracing: bool,
     }
     impl<F: Future> PinnedDrop for TaskFuture<F> {
         fn drop(this: Pin<&mut Self>) {
@@ -327,8 +371,8 @@ pin_project! {
 }
 
 impl<F: Future> TaskFuture<F> {
-    pub(crate) fn new(inner: F, core: Rc<TaskCore<F::Output>>) -> Self {
-        TaskFuture { inner: Some(inner), core, started: false }
+    pub(crate) fn new(inner: F, core: Rc<TaskCore<F::Output>>, tracing: bool) -> Self {
+        TaskFuture { inner: Some(inner), core, started: false, tracing }
     }
 }
 
@@ -361,7 +405,9 @@ where
         };
         if !*this.started {
             *this.started = true;
-            context::record(header.id, EventKind::Start);
+            if *this.tracing {
+                context::record(header.id, EventKind::Start);
+            }
         }
         let polled = catch_unwind(AssertUnwindSafe(|| fut.poll(cx)));
         let (outcome, state) = match polled {
@@ -370,7 +416,9 @@ where
                 return Poll::Pending;
             }
             Ok(Poll::Ready(v)) => {
-                context::record(header.id, EventKind::Finished);
+                if *this.tracing {
+                    context::record(header.id, EventKind::Finished);
+                }
                 (Outcome::Ok(v), TaskState::Finished)
             }
             Err(payload) => {
