@@ -203,3 +203,14 @@ fn a_failure_report_names_class_seed_replay_coverage_and_next_step() {
         std::fs::read_to_string(info.artifact_stem(run.seed).with_extension("json")).unwrap();
     assert!(json.starts_with("{\"displayTimeUnit\":\"ms\""), "{json}");
 }
+
+#[test]
+fn pct_without_a_horizon_measures_it_on_a_fifo_run() {
+    let fifo = run_seed(&Explore::new(), 0, &mut bank);
+    let policy = simloop::checker::parse_policy("pct:2").unwrap();
+    let sweep = explore(Explore::seeds(100).policy(policy), bank);
+    assert_eq!(sweep.policy(), Policy::Pct { depth: 2, max_steps: fifo.report.steps });
+    let (index, run) = sweep.failure.as_ref().expect("the race is found");
+    assert!(run.failure.as_ref().unwrap().message.contains("overdrawn"));
+    assert!(*index < 100);
+}

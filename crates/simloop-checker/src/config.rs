@@ -147,6 +147,7 @@ impl Explore {
     /// # Panics
     /// On a malformed value, naming the variable and the accepted forms.
     pub fn from_env(mut self) -> Explore {
+        warn_unknown_vars();
         if let Some(n) = env_var("SIMLOOP_SEEDS") {
             let n: u64 = n.trim().parse().unwrap_or_else(|_| {
                 panic!("SIMLOOP_SEEDS={n:?} is not a count: use a number such as SIMLOOP_SEEDS=500")
@@ -202,6 +203,32 @@ impl Explore {
     }
 }
 
+/// The `SIMLOOP_*` variables simloop reads (the checker's, and the oracle tests').
+const KNOWN_VARS: &[&str] = &[
+    "SIMLOOP_SEED",
+    "SIMLOOP_SEEDS",
+    "SIMLOOP_POLICY",
+    "SIMLOOP_CHECK_DETERMINISM",
+    "SIMLOOP_ORACLE_PROGRAMS",
+    "SIMLOOP_ORACLE_SEED",
+];
+
+/// Warns once per process about a `SIMLOOP_*` variable nobody reads (a typo such as
+/// `SIMLOOP_SEEED` would otherwise silently run the default seed).
+fn warn_unknown_vars() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        for (k, _) in std::env::vars() {
+            if k.starts_with("SIMLOOP_") && !KNOWN_VARS.contains(&k.as_str()) {
+                eprintln!(
+                    "simloop: warning: unknown variable {k} ignored; known: {}",
+                    KNOWN_VARS.join(", ")
+                );
+            }
+        }
+    });
+}
+
 fn env_var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
@@ -217,7 +244,9 @@ pub fn sweep_seed(i: u64) -> u64 {
 
 /// Parses a policy as `SIMLOOP_POLICY` and `#[simloop::test(policy = "...")]` write it:
 /// `fifo`, `random`, `pct` (depth 3), `pct:<depth>`, `pct:<depth>:<steps>`; also the
-/// `Display` form `pct(depth=3,steps=1000)`.
+/// `Display` form `pct(depth=3,steps=1000)`. Without `<steps>` the PCT horizon is `0`,
+/// which [`explore`](crate::explore) replaces with the step count of a FIFO run of the test
+/// (the paper's `k`, the length of a run).
 ///
 /// ```
 /// use simloop_checker::parse_policy;
@@ -225,6 +254,7 @@ pub fn sweep_seed(i: u64) -> u64 {
 /// assert_eq!(parse_policy("random"), Some(Policy::Random));
 /// assert_eq!(parse_policy("pct:2:50"), Some(Policy::Pct { depth: 2, max_steps: 50 }));
 /// assert_eq!(parse_policy("pct(depth=2,steps=50)"), Some(Policy::Pct { depth: 2, max_steps: 50 }));
+/// assert_eq!(parse_policy("pct:2"), Some(Policy::Pct { depth: 2, max_steps: 0 }));
 /// assert_eq!(parse_policy("lifo"), None);
 /// ```
 pub fn parse_policy(text: &str) -> Option<Policy> {
@@ -232,7 +262,7 @@ pub fn parse_policy(text: &str) -> Option<Policy> {
     match t.as_str() {
         "fifo" => return Some(Policy::Fifo),
         "random" => return Some(Policy::Random),
-        "pct" => return Some(Policy::pct(3)),
+        "pct" => return Some(Policy::Pct { depth: 3, max_steps: 0 }),
         _ => {}
     }
     let rest = t.strip_prefix("pct")?;
@@ -246,7 +276,7 @@ pub fn parse_policy(text: &str) -> Option<Policy> {
         rest.strip_prefix(':')?.split(':').map(|v| v.trim().parse().ok()).collect::<Option<_>>()?
     };
     match nums.as_slice() {
-        [d] => Some(Policy::pct(u32::try_from(*d).ok()?)),
+        [d] => Some(Policy::Pct { depth: u32::try_from(*d).ok()?.max(1), max_steps: 0 }),
         [d, k] => Some(Policy::Pct { depth: u32::try_from(*d).ok()?.max(1), max_steps: *k }),
         _ => None,
     }

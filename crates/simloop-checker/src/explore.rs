@@ -8,9 +8,9 @@ use std::future::Future;
 use std::hash::{Hash, Hasher};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use simloop_executor::{Policy, Trace};
+use simloop_executor::Policy;
 
-use crate::config::Explore;
+use crate::config::{Explore, DEFAULT_SEED};
 use crate::determinism::{first_divergence, lines};
 use crate::outcome::{Failure, FailureKind, RunOutcome, TestOutput};
 
@@ -212,7 +212,14 @@ where
     Fut: Future,
     Fut::Output: TestOutput + 'static,
 {
-    let options = options.into().from_env();
+    let mut options = options.into().from_env();
+    if let Policy::Pct { depth, max_steps: 0 } = options.effective_policy() {
+        // The paper's k: how many steps a run takes. Measured on a FIFO run of the test.
+        let probe =
+            Explore { policy: Some(Policy::Fifo), check_determinism: false, ..options.clone() };
+        let steps = run_seed(&probe, DEFAULT_SEED, &mut test).report.steps;
+        options.policy = Some(Policy::Pct { depth, max_steps: steps.max(1) });
+    }
     let mut interleavings = HashSet::new();
     let mut outcomes = HashSet::new();
     let mut seeds_run = 0;
@@ -227,7 +234,7 @@ where
         seeds_run += 1;
         interleavings.insert(hash_of(&[&lines(&run.trace).join("\n")]));
         let class = run.failure.as_ref().map_or("pass", |f| f.kind.name());
-        outcomes.insert(hash_of(&[class, &canonical(&run.trace), &run.output]));
+        outcomes.insert(hash_of(&[class, &run.trace.text(), &run.output]));
         let failed = !run.passed();
         let run = Box::new(run);
         if failed {
@@ -240,8 +247,4 @@ where
     let coverage =
         Coverage { seeds_run, interleavings: interleavings.len(), outcomes: outcomes.len() };
     Sweep { options, coverage, failure, last }
-}
-
-fn canonical(trace: &Trace) -> String {
-    trace.text()
 }
