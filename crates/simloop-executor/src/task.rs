@@ -548,6 +548,31 @@ impl<T: 'static> Task<T> {
         self.as_ref().add_done_callback(f);
     }
 
+    /// Calls `f` with the output of a task that finished with a value not yet taken, and
+    /// returns what `f` returns; `None` while pending, after a cancellation or a panic, or
+    /// once the output was taken. The output is neither taken nor cloned, and not marked
+    /// retrieved: combinators use it to classify an outcome (asyncio's `wait` with
+    /// `FIRST_EXCEPTION` looks at `exception()` without consuming the result).
+    ///
+    /// ```
+    /// use simloop_executor::{spawn, yield_now, Runtime};
+    ///
+    /// let mut rt = Runtime::new();
+    /// rt.block_on(async {
+    ///     let t = spawn(async { Err::<u8, &str>("bad") });
+    ///     assert_eq!(t.inspect(|r| r.is_err()), None); // still pending
+    ///     yield_now().await;
+    ///     assert_eq!(t.inspect(|r| r.is_err()), Some(true));
+    ///     assert_eq!(t.await, Ok(Err("bad"))); // the output is still there
+    /// });
+    /// ```
+    pub fn inspect<R>(&self, f: impl FnOnce(&T) -> R) -> Option<R> {
+        match self.core.result.borrow().as_ref()? {
+            Outcome::Ok(v) => Some(f(v)),
+            _ => None,
+        }
+    }
+
     /// An untyped reference to this task, for callbacks and collections.
     pub fn as_ref(&self) -> TaskRef {
         let erased: Rc<dyn ErasedTask> = self.core.clone();
