@@ -7,11 +7,21 @@ each one after a `### <index>` line, defining `async def main()`. For each progr
 prints `### <index>`, its trace in vclock's layout (log lines, `-- elapsed`), and
 `-- main ok <v>` / `-- main failed <msg>` / `-- main panicked <msg>`.
 
-One setting differs from plain vclock.py: timers due within 1 us of the instant the
-clock jumped to fire as one batch (what real CPython does after epoll's millisecond
-rounding; simloop does the same; see FINDINGS.md section 7 and vclock_batch.py).
+Two settings differ from plain vclock.py:
+- Timers due within 1 us of the instant the clock jumped to fire as one batch (what real
+  CPython does after epoll's millisecond rounding; simloop does the same; see FINDINGS.md
+  section 7 and vclock_batch.py).
+- Cancelling a task that awaits another task (or a gather) cancels the awaited one when
+  the cancelled task takes its turn, not at once. This is simloop's documented, intended
+  difference (README, "Semantics in one page"): Rust cancels by dropping the outer future,
+  and the drop is what cancels the inner task, one step later than CPython's
+  `Task.cancel()` -> `_fut_waiter.cancel()`. Without this the first of those steps shows
+  up in traces (an inner task that CPython cancels before its first step gets one step
+  on simloop). Set SIMLOOP_ORACLE_EAGER_CANCEL=1 to run plain CPython order instead.
+- A task cancelled from outside while it waits in a TaskGroup whose child failed ends
+  cancelled, as on simloop, instead of going on with the ExceptionGroup (see grp()).
 """
-import asyncio, os, sys
+import asyncio, os, sys, warnings
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import vclock
@@ -23,6 +33,37 @@ class Fail(Exception):
 
 class Panic(Exception):
     """A program's `panic` op (a Rust panic)."""
+
+
+class DropOrderTask(asyncio.tasks._PyTask):
+    """A task whose cancel() reaches the awaited task or gather at its own next step."""
+
+    def cancel(self, msg=None):
+        caller = sys._getframe(1).f_code
+        if not (caller.co_name == '_on_task_done' and 'taskgroups' in caller.co_filename):
+            # Not a TaskGroup cancelling its own body: see grp().
+            self._cancelled_from_outside = True
+        waiter = self._fut_waiter
+        if self.done() or not isinstance(
+            waiter, (asyncio.Task, asyncio.tasks._PyTask, asyncio.tasks._GatheringFuture)
+        ):
+            return super().cancel(msg)
+        waiter.remove_done_callback(self._Task__wakeup)
+        self._fut_waiter = None
+        self._num_cancels_requested += 1
+        self._must_cancel = True
+        self._cancel_message = msg
+
+        def drop():
+            waiter.cancel()
+            self._Task__step()
+
+        self._loop.call_soon(drop, context=self._context)
+        return True
+
+
+def _task_factory(loop, coro, context=None):
+    return DropOrderTask(coro, loop=loop, context=context)
 
 
 async def aw(t, label, propagate):
@@ -47,9 +88,78 @@ async def aw(t, label, propagate):
     vclock.log(f'await {label} -> ok {r}')
 
 
+def desc(r):
+    """A child's outcome as the trace shows it."""
+    if isinstance(r, Fail):
+        return f'failed {r}'
+    if isinstance(r, Panic):
+        return f'panicked {r}'
+    if isinstance(r, asyncio.CancelledError):
+        return 'cancelled'
+    return f'ok {r}'
+
+
+async def ga(children):
+    """`gather(..., return_exceptions=True)` of new named tasks; logs each outcome."""
+    tasks = [asyncio.create_task(f(), name=n) for f, n in children]
+    rs = await asyncio.gather(*tasks, return_exceptions=True)
+    for (_, n), r in zip(children, rs):
+        vclock.log(f'gather {n} -> {desc(r)}')
+
+
+async def tga(children, propagate):
+    """`gather(...)` (first failure raised) of new named tasks; logs the outcome."""
+    tasks = [asyncio.create_task(f(), name=n) for f, n in children]
+    try:
+        rs = await asyncio.gather(*tasks)
+    except (Fail, Panic) as e:
+        vclock.log(f'try_gather -> {desc(e)}')
+        if propagate:
+            raise
+        return
+    except asyncio.CancelledError:
+        if asyncio.current_task().cancelling() == 0:
+            vclock.log('try_gather -> cancelled')
+            return
+        raise
+    vclock.log(f'try_gather -> ok {list(rs)}')
+
+
+async def grp(children, propagate):
+    """A TaskGroup running new named tasks, with an empty body; logs how it ended."""
+    try:
+        async with asyncio.TaskGroup() as tg:
+            for f, n in children:
+                tg.create_task(f(), name=n)
+    except BaseExceptionGroup as eg:
+        # CPython 3.11 quirk (FINDINGS.md, tg_05): a child failing while the body waits
+        # in __aexit__ leaves the parent's cancelling() at 1. Later versions fix it, and
+        # simloop need not copy it; undo it so a later `aw` tells its own cancellation
+        # from the awaited task's.
+        task = asyncio.current_task()
+        while task.cancelling():
+            task.uncancel()
+        if getattr(task, '_cancelled_from_outside', False):
+            # The task was cancelled while it waited for the group, and a child failed:
+            # CPython's __aexit__ then raises the ExceptionGroup and the task goes on.
+            # simloop drops the task there (Rust's cancellation cannot be caught; see
+            # simloop_primitives::task_group), so it ends cancelled without a word.
+            raise asyncio.CancelledError()
+        vclock.log('group -> ' + ', '.join(desc(e) for e in eg.exceptions))
+        if propagate:
+            raise eg.exceptions[0]
+        return
+    vclock.log('group -> ok')
+
+
 def run(main_fn):
     loop = vclock.VirtualLoop()
     loop._clock_resolution = 1e-6
+    # "Task exception was never retrieved" and friends: simloop reports those in its
+    # RunReport; here they are noise.
+    loop.set_exception_handler(lambda loop, context: None)
+    if os.environ.get('SIMLOOP_ORACLE_EAGER_CANCEL') != '1':
+        loop.set_task_factory(_task_factory)
     vclock._loop = loop
     vclock._lines.clear()
     asyncio.set_event_loop(loop)
@@ -70,12 +180,14 @@ def run(main_fn):
 
 
 def main():
+    warnings.simplefilter('ignore')
     text = open(sys.argv[1]).read()
     chunks = text.split('### ')[1:]
     out = []
     for chunk in chunks:
         index, _, source = chunk.partition('\n')
-        ns = {'asyncio': asyncio, 'log': vclock.log, 'Fail': Fail, 'Panic': Panic, 'aw': aw}
+        ns = {'asyncio': asyncio, 'log': vclock.log, 'Fail': Fail, 'Panic': Panic, 'aw': aw,
+              'ga': ga, 'tga': tga, 'grp': grp}
         exec(compile(source, f'<program {index}>', 'exec'), ns)
         out.append('### %s\n%s' % (index, run(ns['main'])))
     sys.stdout.write('\n'.join(out) + '\n')

@@ -63,12 +63,16 @@ fn oracle(python: &str, programs: &[Program]) -> Vec<String> {
         .arg(&input)
         .output()
         .expect("run python3");
+    if !out.status.success() {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let tail: Vec<&str> = stderr.lines().rev().take(30).collect();
+        panic!(
+            "program_batch.py failed on {} (kept); the end of its stderr:\n{}",
+            input.display(),
+            tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+        );
+    }
     let _ = std::fs::remove_file(&input);
-    assert!(
-        out.status.success(),
-        "program_batch.py failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     let text = String::from_utf8(out.stdout).expect("utf-8 output");
     let outputs: Vec<String> = text
         .split("### ")
@@ -100,9 +104,8 @@ fn generated_programs_match_cpython() {
         let run = interp::run(program, 0, Policy::Fifo);
         let got = format!("{}\n{}", run.trace.text(), run.main_line());
         if &got != want {
-            differences.push(format!(
-                "program {i}:\n{program}--- simloop\n{got}\n--- CPython\n{want}\n"
-            ));
+            differences
+                .push(format!("program {i}:\n{program}--- simloop\n{got}\n--- CPython\n{want}\n"));
         }
     }
     eprintln!(

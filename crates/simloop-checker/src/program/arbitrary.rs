@@ -21,6 +21,15 @@ fn op(u: &mut Unstructured<'_>, depth: u32) -> Result<Op> {
         10 => Op::Cancel(u.arbitrary()?),
         11 => Op::Fail,
         12 => Op::Panic,
+        13 if depth > 0 => {
+            let n = u.int_in_range(0..=3)?;
+            let children = (0..n).map(|_| block(u, depth - 1)).collect::<Result<_>>()?;
+            if u.arbitrary()? {
+                Op::Group { children, propagate: u.arbitrary()? }
+            } else {
+                Op::Gather { children, fail_fast: u.arbitrary()?, propagate: u.arbitrary()? }
+            }
+        }
         _ if depth > 0 => Op::Spawn(block(u, depth - 1)?),
         _ => Op::Log(0),
     })

@@ -3,13 +3,13 @@
 //! A [`Program`] is the body of `main`. Each [`Block`] is a list of [`Op`]s run in order
 //! by one task; [`Op::Spawn`] starts a child task running a nested block. A task only
 //! holds handles to the children it spawned itself, so the tasks form a tree and a
-//! program can never deadlock. Child handles are named statically: the `k`-th `Spawn`
-//! of a block is child `k`, and `Await(i)` / `Cancel(i)` refer to child
-//! `i % (children spawned so far)` (a no-op when there is none), so every sub-program a
-//! shrinker produces is still a valid program.
+//! program can never deadlock. Child handles are named statically: `Await(i)` /
+//! `Cancel(i)` refer to the `i % n`-th of the `n` children made by `Spawn` so far (a
+//! no-op when there is none), so every sub-program a shrinker produces is still a valid
+//! program. Children of `Gather` and `Group` have no handle.
 //!
-//! Task names follow the tree: main's first child is `t1`, that child's second child is
-//! `t1.2`, and so on. Logged messages are fixed by the program, so a trace says who did
+//! Task names follow the tree: main's first child (of any op) is `t1`, that child's
+//! second child is `t1.2`, and so on. Logged messages are fixed by the program, so a trace says who did
 //! what and the same program prints the same lines on simloop and on CPython.
 
 use std::fmt;
@@ -42,6 +42,26 @@ pub enum Op {
     Fail,
     /// Panics (`raise Panic(...)` / `panic!`).
     Panic,
+    /// Spawns one child per block and gathers them: `gather` (every outcome, logged in
+    /// input order; asyncio's `return_exceptions=True`) or, with `fail_fast`,
+    /// `try_gather` (all values, or the first failure; with `propagate` that failure
+    /// ends this task the same way). These children take names but no handles.
+    Gather {
+        /// The children's blocks.
+        children: Vec<Block>,
+        /// `try_gather` instead of `gather`.
+        fail_fast: bool,
+        /// With `fail_fast`: re-raise the first failure.
+        propagate: bool,
+    },
+    /// Runs the blocks as children of a `TaskGroup` (with an empty body) and logs how
+    /// the group ended; with `propagate` its first error ends this task the same way.
+    Group {
+        /// The children's blocks.
+        children: Vec<Block>,
+        /// Re-raise the group's first error.
+        propagate: bool,
+    },
 }
 
 /// The operations one task runs, then the value it returns if it gets to the end.
@@ -72,6 +92,15 @@ pub struct Case {
 }
 
 impl Op {
+    /// The blocks this op runs as new tasks.
+    pub fn nested(&self) -> &[Block] {
+        match self {
+            Op::Spawn(b) => std::slice::from_ref(b),
+            Op::Gather { children, .. } | Op::Group { children, .. } => children,
+            _ => &[],
+        }
+    }
+
     /// Whether this op ends the task (nothing after it runs).
     pub fn ends_task(&self) -> bool {
         matches!(self, Op::Fail | Op::Panic)
@@ -81,37 +110,17 @@ impl Op {
 impl Block {
     /// The number of ops in this block and every nested block.
     pub fn size(&self) -> usize {
-        self.ops
-            .iter()
-            .map(|op| match op {
-                Op::Spawn(b) => 1 + b.size(),
-                _ => 1,
-            })
-            .sum()
+        self.ops.iter().map(|op| 1 + op.nested().iter().map(Block::size).sum::<usize>()).sum()
     }
 
     /// The nesting depth: 1 for a block without spawns.
     pub fn depth(&self) -> usize {
-        1 + self
-            .ops
-            .iter()
-            .map(|op| match op {
-                Op::Spawn(b) => b.depth(),
-                _ => 0,
-            })
-            .max()
-            .unwrap_or(0)
+        1 + self.ops.iter().flat_map(Op::nested).map(Block::depth).max().unwrap_or(0)
     }
 
     /// The number of tasks this block spawns, directly or not.
     pub fn tasks(&self) -> usize {
-        self.ops
-            .iter()
-            .map(|op| match op {
-                Op::Spawn(b) => 1 + b.tasks(),
-                _ => 0,
-            })
-            .sum()
+        self.ops.iter().flat_map(Op::nested).map(|b| 1 + b.tasks()).sum()
     }
 }
 
@@ -156,6 +165,22 @@ fn write_block(f: &mut fmt::Formatter<'_>, b: &Block, indent: usize) -> fmt::Res
             Op::Spawn(child) => {
                 writeln!(f, "{pad}spawn:")?;
                 write_block(f, child, indent + 1)?;
+            }
+            Op::Gather { children, fail_fast, propagate } => {
+                let what = if *fail_fast { "try_gather" } else { "gather" };
+                let p = if *fail_fast && *propagate { " (propagate)" } else { "" };
+                writeln!(f, "{pad}{what}{p}:")?;
+                for c in children {
+                    writeln!(f, "{pad}- child:")?;
+                    write_block(f, c, indent + 1)?;
+                }
+            }
+            Op::Group { children, propagate } => {
+                writeln!(f, "{pad}group{}:", if *propagate { " (propagate)" } else { "" })?;
+                for c in children {
+                    writeln!(f, "{pad}- child:")?;
+                    write_block(f, c, indent + 1)?;
+                }
             }
             Op::Await { child, propagate } => {
                 writeln!(f, "{pad}await {child}{}", if *propagate { " (propagate)" } else { "" })?

@@ -15,6 +15,8 @@ use simloop_executor::{
     TaskError, TaskId, Trace,
 };
 
+use simloop_primitives::{gather, task_group, try_gather, ChildError, TaskGroup};
+
 use super::ast::{child_name, resolve, Block, Op, Program};
 
 /// How a task ended, as the program sees it.
@@ -108,14 +110,46 @@ fn body(block: Block, name: String, shared: Rc<Shared>) -> BoxFuture {
     })
 }
 
+/// How a child's outcome is logged: `ok 3`, `failed fail t1`, `panicked ...`, `cancelled`.
+fn describe(r: &Result<Ret, TaskError>) -> String {
+    match r {
+        Ok(Ok(v)) => format!("ok {v}"),
+        Ok(Err(m)) => format!("failed {m}"),
+        Err(TaskError::Panicked(m)) => format!("panicked {m}"),
+        Err(e) if e.is_cancelled() => "cancelled".to_string(),
+        Err(e) => e.to_string(),
+    }
+}
+
+fn describe_child_error(e: &ChildError<String>) -> String {
+    match e {
+        ChildError::Raised(m) => format!("failed {m}"),
+        ChildError::Task(t) => describe(&Err(t.clone())),
+    }
+}
+
+/// Ends the task as `e` says: `Err(m)` for a raised error, a panic for a panic.
+fn reraise(e: ChildError<String>) -> Ret {
+    match e {
+        ChildError::Raised(m) => Err(m),
+        ChildError::Task(TaskError::Panicked(m)) => panic_any(m),
+        ChildError::Task(t) => Err(t.to_string()),
+    }
+}
+
 async fn run_block(block: &Block, name: &str, shared: &Rc<Shared>) -> Ret {
     let mut kids: Vec<Child> = Vec::new();
+    let mut named = 0;
+    let mut next_name = || {
+        named += 1;
+        child_name(name, named)
+    };
     for op in &block.ops {
         match op {
             Op::Sleep(ms) => sleep(Duration::from_millis(u64::from(*ms))).await,
             Op::Log(n) => log!("log {n}"),
             Op::Spawn(b) => {
-                let cname = child_name(name, kids.len() + 1);
+                let cname = next_name();
                 let task =
                     spawn_named(cname.clone(), body(b.clone(), cname.clone(), shared.clone()));
                 shared.ids.borrow_mut().push((cname.clone(), task.id()));
@@ -154,6 +188,59 @@ async fn run_block(block: &Block, name: &str, shared: &Rc<Shared>) -> Ret {
                 let Some(i) = resolve(*c, kids.len()) else { continue };
                 let done = kids[i].task.cancel();
                 log!("cancel {} -> {}", kids[i].name, if done { "True" } else { "False" });
+            }
+            Op::Gather { children, fail_fast, propagate } => {
+                let mut names = Vec::new();
+                let mut tasks = Vec::new();
+                for b in children {
+                    let cname = next_name();
+                    let task =
+                        spawn_named(cname.clone(), body(b.clone(), cname.clone(), shared.clone()));
+                    shared.ids.borrow_mut().push((cname.clone(), task.id()));
+                    names.push(cname);
+                    tasks.push(task);
+                }
+                if !*fail_fast {
+                    for (n, r) in names.iter().zip(gather(tasks).await) {
+                        log!("gather {n} -> {}", describe(&r));
+                    }
+                    continue;
+                }
+                match try_gather(tasks).await {
+                    Ok(values) => log!("try_gather -> ok {values:?}"),
+                    Err(e) => {
+                        log!("try_gather -> {}", describe_child_error(&e));
+                        if *propagate && !e.is_cancelled() {
+                            return reraise(e);
+                        }
+                    }
+                }
+            }
+            Op::Group { children, propagate } => {
+                let specs: Vec<(String, Block)> =
+                    children.iter().map(|b| (next_name(), b.clone())).collect();
+                let sh = shared.clone();
+                let r = task_group(|tg: TaskGroup<String>| async move {
+                    for (cname, b) in specs {
+                        let t = tg.spawn_named(cname.clone(), body(b, cname.clone(), sh.clone()));
+                        sh.ids.borrow_mut().push((cname, t.task().id()));
+                    }
+                    Ok::<(), String>(())
+                })
+                .await;
+                match r {
+                    Ok(()) => log!("group -> ok"),
+                    Err(e) => {
+                        let msgs: Vec<String> =
+                            e.errors().iter().map(describe_child_error).collect();
+                        log!("group -> {}", msgs.join(", "));
+                        if *propagate {
+                            if let Some(first) = e.into_errors().into_iter().next() {
+                                return reraise(first);
+                            }
+                        }
+                    }
+                }
             }
             Op::Fail => return Err(format!("fail {name}")),
             Op::Panic => panic_any(format!("panic {name}")),

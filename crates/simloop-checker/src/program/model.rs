@@ -118,6 +118,8 @@ fn sim(block: &Block, name: &str, start: u64, cut: Cut) -> Result<Sim, Ambiguous
     let mut now = start;
     let mut step = 0u64;
     let mut kids: Vec<Kid<'_>> = Vec::new();
+    // Indices in `kids` of the children made by `Spawn` (the ones with handles).
+    let mut refs: Vec<usize> = Vec::new();
     let mut awaited = BTreeSet::new();
     for op in &block.ops {
         match op {
@@ -132,10 +134,11 @@ fn sim(block: &Block, name: &str, start: u64, cut: Cut) -> Result<Sim, Ambiguous
             Op::Spawn(b) => {
                 at_cut(cut, now, name, "spawns a child")?;
                 let cname = child_name(name, kids.len() + 1);
+                refs.push(kids.len());
                 kids.push(Kid { block: b, name: cname, start: now, step, cut: Cut::Never });
             }
             Op::Await { child, propagate } => {
-                let Some(i) = resolve(*child, kids.len()) else { continue };
+                let Some(i) = resolve(*child, refs.len()).map(|i| refs[i]) else { continue };
                 let s = kids[i].sim()?;
                 step += 1;
                 now = now.max(s.end_time);
@@ -156,7 +159,7 @@ fn sim(block: &Block, name: &str, start: u64, cut: Cut) -> Result<Sim, Ambiguous
                 return finish(name, now, end, &kids, awaited);
             }
             Op::Cancel(c) => {
-                let Some(i) = resolve(*c, kids.len()) else { continue };
+                let Some(i) = resolve(*c, refs.len()).map(|i| refs[i]) else { continue };
                 at_cut(cut, now, name, "cancels a child")?;
                 let kid = &kids[i];
                 if kid.cut != Cut::Never {
@@ -177,6 +180,103 @@ fn sim(block: &Block, name: &str, start: u64, cut: Cut) -> Result<Sim, Ambiguous
                     kids[i].cut = Cut::At(now);
                 }
             }
+            Op::Gather { children, .. } | Op::Group { children, .. } => {
+                if children.is_empty() {
+                    continue;
+                }
+                let group = matches!(op, Op::Group { .. });
+                let (fail_fast, propagate) = match op {
+                    Op::Gather { fail_fast, propagate, .. } => {
+                        (*fail_fast, *fail_fast && *propagate)
+                    }
+                    Op::Group { propagate, .. } => (true, *propagate),
+                    _ => unreachable!(),
+                };
+                let what = if group {
+                    "group"
+                } else if fail_fast {
+                    "try_gather"
+                } else {
+                    "gather"
+                };
+                at_cut(cut, now, name, "spawns children")?;
+                let first = kids.len();
+                for b in children {
+                    let cname = child_name(name, kids.len() + 1);
+                    kids.push(Kid { block: b, name: cname, start: now, step, cut: Cut::Never });
+                }
+                step += 1;
+                let sims = kids[first..].iter().map(Kid::sim).collect::<Result<Vec<_>, _>>()?;
+                let last = sims.iter().map(|s| s.end_time).max().unwrap_or(now);
+                let failing = if fail_fast {
+                    sims.iter()
+                        .enumerate()
+                        .filter(|(_, s)| is_failure(&s.end))
+                        .min_by_key(|(_, s)| s.end_time)
+                        .map(|(j, _)| j)
+                } else {
+                    None
+                };
+                let resume = match failing {
+                    Some(j) => {
+                        let tf = sims[j].end_time;
+                        let tied = sims
+                            .iter()
+                            .filter(|s| s.end_time == tf && (group || is_failure(&s.end)))
+                            .count();
+                        if tied > 1 {
+                            return Err(format!(
+                                "two children of {name}'s {what} end at {tf}ms, one failing"
+                            ));
+                        }
+                        tf
+                    }
+                    None => last,
+                }
+                .max(now);
+                if resume > limit {
+                    // Dropping a pending gather or group cancels its unfinished children.
+                    for (j, s) in sims.iter().enumerate() {
+                        if s.end_time == limit {
+                            return Err(format!(
+                                "{name} is cancelled at {limit}ms in its {what}, the instant \
+                                 {} ends",
+                                kids[first + j].name
+                            ));
+                        }
+                        if s.end_time > limit {
+                            kids[first + j].cut = Cut::At(limit);
+                        }
+                    }
+                    return cancelled(name, limit, &kids);
+                }
+                now = resume;
+                for (j, s) in sims.iter().enumerate() {
+                    let done = match failing {
+                        Some(f) if !group => f == j,
+                        _ => true,
+                    };
+                    if group && failing.is_some() && s.end_time > now {
+                        // Cancelled by the group. A task cancelled inside its own group
+                        // cannot wait for that group's children (Rust drops it), so
+                        // only what the cut child awaited before counts.
+                        kids[first + j].cut = Cut::At(now);
+                        if done {
+                            awaited.insert(kids[first + j].name.clone());
+                            awaited.extend(kids[first + j].sim()?.awaited);
+                        }
+                        continue;
+                    }
+                    if done {
+                        awaited.insert(kids[first + j].name.clone());
+                        awaited.extend(s.awaited.iter().cloned());
+                    }
+                }
+                if let (Some(j), true) = (failing, propagate) {
+                    at_cut(cut, now, name, "ends by propagating a failure")?;
+                    return finish(name, now, sims[j].end.clone(), &kids, awaited);
+                }
+            }
             Op::Fail => {
                 at_cut(cut, now, name, "fails")?;
                 return finish(name, now, End::Failed(format!("fail {name}")), &kids, awaited);
@@ -189,6 +289,10 @@ fn sim(block: &Block, name: &str, start: u64, cut: Cut) -> Result<Sim, Ambiguous
     }
     at_cut(cut, now, name, "returns")?;
     finish(name, now, End::Ok(u64::from(block.ret)), &kids, awaited)
+}
+
+fn is_failure(end: &End) -> bool {
+    matches!(end, End::Failed(_) | End::Panicked(_))
 }
 
 /// Predicts `program`'s outcome and elapsed time under every policy and seed, or says why

@@ -1,7 +1,7 @@
 //! Renders a program as asyncio Python for the CPython oracle.
 //!
 //! The text defines `async def main()` and one coroutine function per block; it expects
-//! the names `asyncio`, `log`, `Fail`, `Panic` and `aw` that
+//! the names `asyncio`, `log`, `Fail`, `Panic`, `aw`, `ga`, `tga` and `grp` that
 //! `tests/oracle/program_batch.py` provides. Task names, logged messages and outcomes
 //! are the same as the interpreter's, so the two traces compare line for line.
 
@@ -16,7 +16,9 @@ fn fn_name(task: &str) -> String {
 fn render_block(out: &mut String, block: &Block, name: &str) {
     let mut nested = Vec::new();
     let mut body = String::new();
+    // Children with handles (made by Spawn), and how many children were named so far.
     let mut kids: Vec<String> = Vec::new();
+    let mut named = 0;
     for op in &block.ops {
         match op {
             Op::Sleep(ms) => {
@@ -26,7 +28,8 @@ fn render_block(out: &mut String, block: &Block, name: &str) {
                 let _ = writeln!(body, "    log('log {n}')");
             }
             Op::Spawn(b) => {
-                let cname = child_name(name, kids.len() + 1);
+                named += 1;
+                let cname = child_name(name, named);
                 let _ = writeln!(
                     body,
                     "    k{} = asyncio.create_task({}(), name='{cname}')",
@@ -46,6 +49,30 @@ fn render_block(out: &mut String, block: &Block, name: &str) {
                 if let Some(i) = resolve(*c, kids.len()) {
                     let _ = writeln!(body, "    log('cancel {} -> %s' % k{i}.cancel())", kids[i]);
                 }
+            }
+            Op::Gather { children, .. } | Op::Group { children, .. } => {
+                let mut names = Vec::new();
+                for b in children {
+                    named += 1;
+                    let cname = child_name(name, named);
+                    nested.push((b, cname.clone()));
+                    names.push(cname);
+                }
+                let fns: Vec<String> =
+                    names.iter().map(|n| format!("({}, '{n}')", fn_name(n))).collect();
+                let fns = fns.join(", ");
+                let _ = match op {
+                    Op::Gather { fail_fast: false, .. } => writeln!(body, "    await ga([{fns}])"),
+                    Op::Gather { propagate, .. } => {
+                        let p = if *propagate { "True" } else { "False" };
+                        writeln!(body, "    await tga([{fns}], {p})")
+                    }
+                    Op::Group { propagate, .. } => {
+                        let p = if *propagate { "True" } else { "False" };
+                        writeln!(body, "    await grp([{fns}], {p})")
+                    }
+                    _ => unreachable!(),
+                };
             }
             Op::Fail => {
                 let _ = writeln!(body, "    raise Fail('fail {name}')");

@@ -48,7 +48,17 @@ pub fn block(bounds: Bounds, max_ops: usize, depth: u32) -> BoxedStrategy<Block>
         leaf_op(bounds.max_sleep_ms).boxed()
     } else {
         let nested = block(bounds, max_ops.saturating_sub(2).max(2), depth - 1);
-        prop_oneof![5 => leaf_op(bounds.max_sleep_ms), 2 => nested.prop_map(Op::Spawn)].boxed()
+        let several = vec(nested.clone(), 0..=3);
+        prop_oneof![
+            10 => leaf_op(bounds.max_sleep_ms),
+            4 => nested.prop_map(Op::Spawn),
+            1 => (several.clone(), any::<bool>(), any::<bool>()).prop_map(
+                |(children, fail_fast, propagate)| Op::Gather { children, fail_fast, propagate }
+            ),
+            1 => (several, any::<bool>())
+                .prop_map(|(children, propagate)| Op::Group { children, propagate }),
+        ]
+        .boxed()
     };
     (vec(op, 0..=max_ops), 0u8..10).prop_map(|(ops, ret)| Block { ops, ret }).boxed()
 }
