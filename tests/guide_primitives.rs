@@ -1,6 +1,7 @@
 //! The guide's examples 4 to 13 (collections of tasks, TaskGroup, `.result()` and
 //! `await`, gather, timeout), written as a user porting them would, each checked line for
-//! line against CPython's trace in `tests/oracle/cases/seed_*.expected`.
+//! line against CPython's trace in `tests/oracle/cases/seed_*.expected`, and snapshotted in
+//! `snapshots/guide_primitives__seed_*.snap` (with seed and policy) for `cargo insta review`.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -9,6 +10,7 @@ use std::time::Duration;
 use futures::FutureExt;
 use std::convert::Infallible;
 
+use simloop::checker::assert_trace_snapshot;
 use simloop::{gather, log, sleep, spawn, task_group, timeout, wall_clock, Runtime, TaskRef};
 
 fn oracle(name: &str) -> String {
@@ -47,6 +49,7 @@ fn set_of_tasks_done_callbacks_empty_the_set_before_gather_returns() {
         assert!(background.borrow().is_empty());
     });
     assert_eq!(rt.trace().text(), oracle("seed_04_set_of_tasks"));
+    assert_trace_snapshot!("seed_04_set_of_tasks", rt);
 }
 
 #[test]
@@ -71,6 +74,7 @@ fn list_of_tasks_done_callbacks_empty_the_list_before_gather_returns() {
         assert!(list.borrow().is_empty());
     });
     assert_eq!(rt.trace().text(), oracle("seed_05_list_of_tasks"));
+    assert_trace_snapshot!("seed_05_list_of_tasks", rt);
 }
 
 async fn foo(x: u64) -> String {
@@ -97,6 +101,7 @@ fn gather_basic_returns_results_in_input_order_after_three_seconds() {
         log!("{}", py_list(&results));
     });
     assert_eq!(rt.trace().text(), oracle("seed_09_gather_basic"));
+    assert_trace_snapshot!("seed_09_gather_basic", rt);
     assert_eq!(rt.now().as_duration(), Duration::from_secs(3));
 }
 
@@ -141,6 +146,7 @@ fn gather_with_all_outcomes_reports_the_error_in_its_place() {
         }
     });
     assert_eq!(rt.trace().text(), oracle("seed_10_gather_exceptions"));
+    assert_trace_snapshot!("seed_10_gather_exceptions", rt);
 }
 
 async fn factorial(name: &'static str, number: u64) -> u64 {
@@ -168,6 +174,7 @@ fn gather_interleaves_three_factorials_second_by_second() {
         log!("{l:?}");
     });
     assert_eq!(rt.trace().text(), oracle("seed_11_factorial"));
+    assert_trace_snapshot!("seed_11_factorial", rt);
 }
 
 #[test]
@@ -189,6 +196,7 @@ fn gather_of_created_tasks_takes_the_longest_one() {
         log!("Results: {}", py_list(&results));
     });
     assert_eq!(rt.trace().text(), oracle("seed_12_gather_create_task"));
+    assert_trace_snapshot!("seed_12_gather_create_task", rt);
     assert_eq!(rt.now().as_duration(), Duration::from_secs(2));
 }
 
@@ -212,6 +220,7 @@ fn task_group_waits_for_both_children_in_two_seconds() {
         log!("finished at {}", wall_clock().hms());
     });
     assert_eq!(rt.trace().text(), oracle("seed_06_taskgroup"));
+    assert_trace_snapshot!("seed_06_taskgroup", rt);
     assert_eq!(rt.now().as_duration(), Duration::from_secs(2));
 }
 
@@ -244,6 +253,7 @@ fn task_group_children_results_are_read_with_result_after_the_group() {
         log!("Task 2 result: {}", t2.result().unwrap());
     });
     assert_eq!(rt.trace().text(), oracle("seed_07_result"));
+    assert_trace_snapshot!("seed_07_result", rt);
 }
 
 #[test]
@@ -263,6 +273,7 @@ fn task_group_children_results_can_be_awaited_after_the_group() {
         log!("Task 2 result: {result2}");
     });
     assert_eq!(rt.trace().text(), oracle("seed_08_await"));
+    assert_trace_snapshot!("seed_08_await", rt);
 }
 
 #[test]
@@ -279,5 +290,6 @@ fn timeout_cancels_the_coroutine_after_three_seconds() {
         }
     });
     assert_eq!(rt.trace().text(), oracle("seed_13_timeout"));
+    assert_trace_snapshot!("seed_13_timeout", rt);
     assert_eq!(rt.now().as_duration(), Duration::from_secs(3));
 }
