@@ -1,17 +1,14 @@
-//! The workloads on simloop.
-//!
-//! W3 and W4 use stand-ins until `simloop-primitives` has `timeout` and `gather`: a
-//! timeout is `futures::future::select` of the work and a simloop sleep, a gather is
-//! `futures::future::join_all` over spawned tasks. Both register the same timers and
-//! tasks as the real primitives would.
+//! The workloads on simloop, with the real primitives: W3 uses
+//! `simloop_primitives::timeout`, W4 `simloop_primitives::gather` (which spawns each
+//! child as a task, as asyncio's gather does).
 
 use std::future::Future;
-use std::pin::{pin, Pin};
 use std::rc::Rc;
 use std::time::{Duration, Instant as WallInstant};
 
-use futures::future::{join_all, select, Either};
+use futures::future::LocalBoxFuture;
 use simloop_executor::{now, sleep, spawn, yield_now, Policy, Runtime};
+use simloop_primitives::{gather, timeout};
 
 use crate::sleeps::{self, TaskSleeps};
 use crate::{Outcome, Workload};
@@ -89,16 +86,6 @@ fn spawn_join(tasks: usize, tracing: bool) -> Raw {
     })
 }
 
-/// Stand-in for `timeout(limit, work)`: `Some` if the work finished first.
-async fn timeout<F: Future>(limit: Duration, work: F) -> Option<F::Output> {
-    let work = pin!(work);
-    let timer = pin!(sleep(limit));
-    match select(work, timer).await {
-        Either::Left((v, _)) => Some(v),
-        Either::Right(((), _)) => None,
-    }
-}
-
 fn timeout_churn(quiet: usize, fired: usize, workers: usize, tracing: bool) -> Raw {
     timed(tracing, async move {
         let handles: Vec<_> = (0..workers)
@@ -108,11 +95,11 @@ fn timeout_churn(quiet: usize, fired: usize, workers: usize, tracing: bool) -> R
                 spawn(async move {
                     for _ in 0..q {
                         let r = timeout(Duration::from_secs(1), sleep(Duration::from_millis(1)));
-                        assert!(r.await.is_some());
+                        assert!(r.await.is_ok());
                     }
                     for _ in 0..f {
                         let r = timeout(Duration::from_millis(1), sleep(Duration::from_secs(1)));
-                        assert!(r.await.is_none());
+                        assert!(r.await.is_err());
                     }
                 })
             })
@@ -133,17 +120,16 @@ fn node(
     fanout: usize,
     first: usize,
     leaves: Rc<Vec<u16>>,
-) -> Pin<Box<dyn Future<Output = ()>>> {
+) -> LocalBoxFuture<'static, ()> {
     Box::pin(async move {
         if depth == 0 {
             sleep(Duration::from_millis(u64::from(leaves[first]))).await;
             return;
         }
         let span = fanout.pow(depth - 1);
-        let children: Vec<_> = (0..fanout)
-            .map(|i| spawn(node(depth - 1, fanout, first + i * span, leaves.clone())))
-            .collect();
-        for r in join_all(children).await {
+        let children =
+            (0..fanout).map(|i| node(depth - 1, fanout, first + i * span, leaves.clone()));
+        for r in gather(children).await {
             r.expect("child finishes");
         }
     })
