@@ -20,6 +20,13 @@
 //! program's [`random_u64`](simloop_executor::random_u64)) comes from one RNG seeded by it,
 //! so `SIMLOOP_SEED=<seed> SIMLOOP_POLICY=<policy>` reruns exactly the failing run.
 //!
+//! | variable | meaning | default |
+//! |---|---|---|
+//! | `SIMLOOP_SEED` | run exactly this one seed (decimal or `0x` hex): the replay switch | unset |
+//! | `SIMLOOP_SEEDS` | how many seeds a sweep runs | the test's `seeds` |
+//! | `SIMLOOP_POLICY` | `fifo`, `random`, `pct`, `pct:<depth>` or `pct:<depth>:<steps>` | `fifo` for one seed, `random` for a sweep |
+//! | `SIMLOOP_CHECK_DETERMINISM` | `1`: run every seed twice and compare the traces | `0` |
+//!
 //! ```
 //! use simloop_checker::{explore, Explore};
 //! use simloop_executor::{log, sleep, spawn};
