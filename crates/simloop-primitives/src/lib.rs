@@ -18,18 +18,24 @@
 
 #![forbid(unsafe_code)]
 
+mod as_completed;
 mod error;
 mod gather;
+mod shield;
 mod task_group;
 mod timeout;
+mod wait;
 mod wait_for;
 
+pub use as_completed::{as_completed, AsCompleted};
 pub use error::{ChildError, Elapsed, TaskGroupError};
 pub use gather::{gather, try_gather, Gather, IntoTask, TryGather};
+pub use shield::{shield, Shield};
 pub use task_group::{
     task_group, ChildOutput, GroupTask, TaskGroup, TaskGroupClosed, TaskGroupRun,
 };
 pub use timeout::{timeout, timeout_at, Timeout, TimeoutFuture};
+pub use wait::{wait, ReturnWhen, TaskOutput, Wait};
 pub use wait_for::{wait_for, WaitFor};
 
 /// What the macros call; not a public API.
