@@ -353,3 +353,30 @@ fn wait_for_at_the_exact_deadline_returns_a_task_that_ran_first() {
     });
     assert_eq!(rt.trace().text(), oracle("to_06_wait_for_exact"));
 }
+
+async fn plain_work(name: &'static str, d: u64) -> String {
+    let guard = OnCancel::new(format!("{name} got CancelledError"));
+    sleep(secs(d)).await;
+    guard.disarm();
+    log!("{name} finished");
+    name.to_string()
+}
+
+#[test]
+fn wait_for_cancels_the_task_at_the_deadline_and_a_zero_timeout_at_once() {
+    let mut rt = Runtime::new();
+    rt.block_on(async {
+        if wait_for(plain_work("w1", 5).boxed_local(), secs(2)).await.is_err() {
+            log!("wait_for(w1 5s, 2) -> TimeoutError");
+        }
+        let r = wait_for(plain_work("w2", 1).boxed_local(), secs(2)).await;
+        log!("wait_for(w2 1s, 2) -> {}", r.unwrap().unwrap());
+        let t = spawn_named("w3", plain_work("w3", 1));
+        let r = wait_for(t, None).await;
+        log!("wait_for(w3, None) -> {}", r.unwrap().unwrap());
+        if wait_for(plain_work("w4", 1).boxed_local(), Duration::ZERO).await.is_err() {
+            log!("wait_for(w4, 0) -> TimeoutError");
+        }
+    });
+    assert_eq!(rt.trace().text(), oracle("to_10_wait_for_plain"));
+}
