@@ -323,13 +323,11 @@ async fn inner(name: &'static str, d: u64) -> String {
 
 async fn outer(t: Task<String>) -> Result<String, TaskError> {
     let guard = OnCancel::new("outer got CancelledError");
-    let r = shield(t).await;
-    if r.is_err() {
-        // The shielded task was cancelled: asyncio raises CancelledError here.
-        return r;
-    }
+    // If the shielded task was cancelled, asyncio raises CancelledError here: return the
+    // error with the guard still armed.
+    let v = shield(t).await?;
     guard.disarm();
-    r
+    Ok(v)
 }
 
 #[test]

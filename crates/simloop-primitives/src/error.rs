@@ -10,7 +10,7 @@ use std::fmt;
 
 use simloop_executor::{Instant, TaskError};
 
-/// Why a child of [`try_gather`](crate::try_gather) or a
+/// Why a child of [`try_gather`](fn@crate::try_gather) or a
 /// [`TaskGroup`](crate::TaskGroup) gave no value.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ChildError<E> {

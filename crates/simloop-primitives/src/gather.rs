@@ -357,7 +357,9 @@ impl<T> Future for Gather<T> {
 /// }
 ///
 /// let mut rt = Runtime::new();
-/// let r = rt.block_on(try_gather([job(2, false).boxed_local(), job(1, true).boxed_local()]));
+/// let r = rt.block_on(async {
+///     try_gather([job(2, false).boxed_local(), job(1, true).boxed_local()]).await
+/// });
 /// assert_eq!(r, Err(ChildError::Raised("job 1 failed".to_string())));
 /// assert_eq!(rt.now().as_nanos(), 1_000_000_000); // the error came at 1 s
 /// ```
@@ -483,12 +485,12 @@ pub struct Wrap<T>(pub std::cell::Cell<Option<T>>);
 #[doc(hidden)]
 pub trait ViaTask {
     type Out;
-    fn into_task(&self) -> Task<Self::Out>;
+    fn to_task(&self) -> Task<Self::Out>;
 }
 
 impl<T: 'static> ViaTask for Wrap<Task<T>> {
     type Out = T;
-    fn into_task(&self) -> Task<T> {
+    fn to_task(&self) -> Task<T> {
         self.0.take().expect("gather!: input taken twice")
     }
 }
@@ -496,7 +498,7 @@ impl<T: 'static> ViaTask for Wrap<Task<T>> {
 #[doc(hidden)]
 pub trait ViaFuture {
     type Out;
-    fn into_task(&self) -> Task<Self::Out>;
+    fn to_task(&self) -> Task<Self::Out>;
 }
 
 impl<F: Future + 'static> ViaFuture for &Wrap<F>
@@ -505,7 +507,7 @@ where
 {
     type Out = F::Output;
     #[track_caller]
-    fn into_task(&self) -> Task<F::Output> {
+    fn to_task(&self) -> Task<F::Output> {
         spawn(self.0.take().expect("gather!: input taken twice"))
     }
 }
@@ -537,7 +539,7 @@ macro_rules! gather {
         let slots = ($(
             core.watch(
                 (&$crate::__private::Wrap(::std::cell::Cell::new(::std::option::Option::Some($fut))))
-                    .into_task(),
+                    .to_task(),
                 $crate::__private::never_fails,
             ),
         )+);
@@ -568,7 +570,7 @@ macro_rules! try_gather {
         let slots = ($(
             core.watch(
                 (&$crate::__private::Wrap(::std::cell::Cell::new(::std::option::Option::Some($fut))))
-                    .into_task(),
+                    .to_task(),
                 $crate::__private::is_failure,
             ),
         )+);
@@ -605,9 +607,7 @@ macro_rules! tuple_impls {
                 if let Some(f) = failed {
                     $(
                         if f == $i {
-                            if let Err(e) = self.$i.take_flat() {
-                                return Err(e);
-                            }
+                            self.$i.take_flat()?;
                         }
                     )+
                 }

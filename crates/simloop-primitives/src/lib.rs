@@ -1,9 +1,18 @@
 //! asyncio's high-level primitives on the simloop runtime, with CPython's semantics made
-//! exact on the virtual clock: [`gather`](fn@gather) / [`try_gather`](fn@try_gather),
-//! [`TaskGroup`], [`timeout`] / [`timeout_at`] / [`wait_for`], [`wait`],
-//! [`as_completed`] and [`shield`].
+//! exact on the virtual clock. One module per primitive, each with its rules and a
+//! runnable example:
 //!
-//! Each primitive lives in its own module, whose docs explain it with a runnable example;
+//! | module | asyncio | what |
+//! |---|---|---|
+//! | [`mod@gather`] | `gather(*aws, return_exceptions=...)` | [`gather()`](fn@gather), [`try_gather()`](fn@try_gather), [`gather!`], [`try_gather!`] |
+//! | [`mod@task_group`] | `async with TaskGroup() as tg` | [`task_group()`](fn@task_group), [`TaskGroup`], [`GroupTask`] |
+//! | [`mod@timeout`] | `async with timeout(d)`, `timeout_at(t)`, `Timeout` | [`timeout()`](fn@timeout), [`timeout_at()`](fn@timeout_at), [`Timeout`] |
+//! | [`mod@wait_for`] | `wait_for(aw, timeout)` | [`wait_for()`](fn@wait_for) |
+//! | [`mod@wait`] | `wait(tasks, timeout=, return_when=)` | [`wait()`](fn@wait), [`ReturnWhen`] |
+//! | [`mod@as_completed`] | `as_completed(aws, timeout=)` | [`as_completed()`](fn@as_completed) |
+//! | [`mod@shield`] | `shield(aw)` | [`shield()`](fn@shield) |
+//! | [`mod@error`] | `ExceptionGroup`, `TimeoutError` | [`ChildError`], [`TaskGroupError`], [`Elapsed`] |
+//!
 //! `docs/asyncio-to-simloop.md` at the repository root maps every asyncio call to its
 //! simloop counterpart.
 //!
@@ -14,18 +23,19 @@
 //!
 //! Ordering within one instant follows CPython's callback queue step for step: a child's
 //! completion is processed by a done callback that runs as its own step, and the awaiter
-//! resumes one step later, as in asyncio.
+//! resumes one step later, as in asyncio. Each module says where Rust's drop-based
+//! cancellation makes a difference.
 
 #![forbid(unsafe_code)]
 
-mod as_completed;
-mod error;
-mod gather;
-mod shield;
-mod task_group;
-mod timeout;
-mod wait;
-mod wait_for;
+pub mod as_completed;
+pub mod error;
+pub mod gather;
+pub mod shield;
+pub mod task_group;
+pub mod timeout;
+pub mod wait;
+pub mod wait_for;
 
 pub use as_completed::{as_completed, AsCompleted};
 pub use error::{ChildError, Elapsed, TaskGroupError};

@@ -1,6 +1,6 @@
 //! `wait_for`: run a task with a timeout (asyncio's `wait_for(aw, timeout)`).
 //!
-//! Unlike [`timeout`](crate::timeout), which guards a future in the caller's own task,
+//! Unlike [`timeout`](fn@crate::timeout), which guards a future in the caller's own task,
 //! `wait_for` runs its input as a task (spawned when the `wait_for` future is first polled,
 //! as CPython creates it when `wait_for` starts running) and waits for it or for the
 //! deadline, whichever comes first. At the deadline the task is cancelled, and the caller
