@@ -314,6 +314,7 @@ impl Inner {
         self.tasks.borrow().get(k.slot).map(|e| e.task.clone())
     }
 
+    #[inline]
     pub(crate) fn record(&self, task: TaskId, kind: EventKind) {
         if self.tracing {
             self.trace.borrow_mut().push(Event { at: self.now(), task, kind });

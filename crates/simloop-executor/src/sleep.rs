@@ -139,6 +139,9 @@ impl Future for Sleep {
             State::Waiting { key, deadline } => {
                 let done = context::expect("sleep()", |rt| {
                     if rt.now() >= deadline {
+                        // Fired (the clock only reaches a deadline by firing it); this
+                        // only forgets the key, in the same runtime lookup.
+                        rt.timers.borrow_mut().cancel(key);
                         true
                     } else {
                         rt.timers.borrow_mut().update_waker(key, cx.waker());
@@ -147,7 +150,6 @@ impl Future for Sleep {
                     }
                 });
                 if done {
-                    self.cancel_timer();
                     self.state = State::Done;
                     Poll::Ready(())
                 } else {

@@ -115,6 +115,7 @@ const K_FINISHED: u64 = 4;
 const K_OTHER: u64 = 5;
 
 impl Trace {
+    #[inline]
     pub(crate) fn push(&mut self, event: Event) {
         let (kind, arg) = match event.kind {
             EventKind::Spawn { child } => (K_SPAWN, child.0),
