@@ -122,7 +122,7 @@ fn try_gather_returns_the_first_error_at_once_and_leaves_the_others_running() {
         let a = spawn_named("a", job("a", 2, false));
         let b = spawn_named("b", job("b", 1, true));
         let c = spawn_named("c", job("c", 3, false));
-        let (ar, cr) = (a.as_ref(), c.as_ref());
+        let (ar, cr) = (a.clone(), c.clone());
         let mut g = try_gather([a, b, c]);
         if let Err(ChildError::Raised(e)) = (&mut g).await {
             log!("main caught ValueError: {e}");
@@ -137,9 +137,7 @@ fn try_gather_returns_the_first_error_at_once_and_leaves_the_others_running() {
         log!("g.cancel() after failure -> {} (does not cancel children)", py(g.cancel()));
         drop(g);
         sleep(Duration::from_secs(5)).await;
-        let ok = |t: &simloop::TaskRef| t.state() == simloop::TaskState::Finished;
-        assert!(ok(&ar) && ok(&cr));
-        log!("a=a c=c");
+        log!("a={} c={}", ar.result().unwrap().unwrap(), cr.result().unwrap().unwrap());
     });
     assert_eq!(rt.trace().text(), oracle("ga_02_try_gather_first_error"));
 }

@@ -18,6 +18,11 @@
 //! - Dropping a pending gather (the caller was cancelled, or a timeout fired) cancels its
 //!   unfinished children.
 //!
+//! Pass each task once: asyncio deduplicates a task given twice and repeats its result,
+//! but a gather moves each child's output out, so a second copy of a task reports
+//! `TaskError::InvalidState`. Once a `try_gather` has failed (or a gather was dropped),
+//! the children still running keep their outputs for other handles (`Task::clone`).
+//!
 //! Timing follows CPython exactly: each child's completion is processed by a done
 //! callback that runs as its own step, and the awaiter resumes one step after the
 //! callback that completes the gather, so the awaiter resumes two steps after the last
@@ -132,7 +137,14 @@ impl Core {
             t.children.len() - 1
         };
         let (core, out) = (self.clone(), slot.clone());
-        r.add_done_callback(move |_| {
+        r.add_done_callback(move |done| {
+            if core.is_done() {
+                // The gather already has its outcome (a failure came first, or it was
+                // dropped): leave the value to other handles of the task, but count a
+                // panic as retrieved, as asyncio's `_done_callback` retrieves exceptions.
+                let _ = done.panic_message();
+                return;
+            }
             let outcome = task.take_result();
             let failed = is_failure(&outcome);
             *out.0.borrow_mut() = Some(outcome);
