@@ -31,6 +31,7 @@
 pub mod as_completed;
 pub mod error;
 pub mod gather;
+mod gather_macros;
 pub mod shield;
 pub mod task_group;
 pub mod timeout;
@@ -51,8 +52,8 @@ pub use wait_for::{wait_for, WaitFor};
 /// What the macros call; not a public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::gather::{
-        is_failure, never_fails, Core, GatherTuple, Slot, TakeAll, TryGatherTuple, TryTakeAll,
-        ViaFuture, ViaTask, Wrap,
+    pub use crate::gather::{is_failure, never_fails, Core, Slot};
+    pub use crate::gather_macros::{
+        GatherTuple, TakeAll, TryGatherTuple, TryTakeAll, ViaFuture, ViaTask, Wrap,
     };
 }
