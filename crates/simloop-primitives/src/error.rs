@@ -5,6 +5,32 @@
 //! simloop's error model: a child "raises" by returning `Err(e)` (the `E` of a
 //! `Result<T, E>` output); a panic or a cancellation is a failure too, reported through the
 //! executor's [`TaskError`]. Both come together as a [`ChildError<E>`].
+//!
+//! ```
+//! use simloop_executor::{sleep, Runtime};
+//! use simloop_primitives::{task_group, timeout, ChildError, TaskGroup};
+//! use std::time::Duration;
+//!
+//! let mut rt = Runtime::new();
+//! rt.block_on(async {
+//!     let r = task_group(|tg: TaskGroup<String>| async move {
+//!         tg.spawn(async { Err::<(), _>("disk full".to_string()) });
+//!         Ok(())
+//!     })
+//!     .await;
+//!     let group_error = r.unwrap_err();
+//!     assert_eq!(group_error.errors(), [ChildError::Raised("disk full".to_string())]);
+//!     assert_eq!(
+//!         group_error.to_string(),
+//!         "unhandled errors in a TaskGroup (1 sub-error): disk full"
+//!     );
+//!
+//!     let elapsed = timeout(Duration::from_secs(1), sleep(Duration::from_secs(2)))
+//!         .await
+//!         .unwrap_err();
+//!     assert_eq!(elapsed.deadline().as_nanos(), 1_000_000_000);
+//! });
+//! ```
 
 use std::fmt;
 
