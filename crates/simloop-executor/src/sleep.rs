@@ -122,9 +122,12 @@ impl Future for Sleep {
                             State::Yielded
                         }
                         Some(deadline) => {
-                            let owner = rt.current_or_none();
-                            let key =
-                                rt.timers.borrow_mut().insert(deadline, owner, cx.waker().clone());
+                            let (owner, slot) = rt.current_id_and_slot();
+                            let key = rt.timers.borrow_mut().insert(
+                                deadline,
+                                (owner, slot),
+                                cx.waker().clone(),
+                            );
                             if rt.tracing {
                                 rt.record(owner, EventKind::Sleep { until: deadline });
                             }

@@ -32,6 +32,9 @@ pub(crate) struct TimerKey {
 
 struct Slot {
     owner: TaskId,
+    /// The owner's slot in the runtime's task table (`usize::MAX`: none), a hint used to
+    /// bring a batch's tasks into cache before waking them.
+    task_slot: usize,
     /// `None` once cancelled.
     waker: Option<Waker>,
 }
@@ -46,6 +49,7 @@ struct Bucket {
 pub(crate) struct Fired {
     pub(crate) waker: Waker,
     pub(crate) owner: TaskId,
+    pub(crate) task_slot: usize,
 }
 
 /// Hashes a deadline (one `u64`) by a multiply: deadlines are not attacker-chosen, and
@@ -83,7 +87,12 @@ pub(crate) struct TimerQueue {
 impl TimerQueue {
     /// Registers a timer that wakes `waker` at `deadline`. `Instant::MAX` is accepted and
     /// never fires (it is not counted by [`TimerQueue::next_deadline`]).
-    pub(crate) fn insert(&mut self, deadline: Instant, owner: TaskId, waker: Waker) -> TimerKey {
+    pub(crate) fn insert(
+        &mut self,
+        deadline: Instant,
+        (owner, task_slot): (TaskId, usize),
+        waker: Waker,
+    ) -> TimerKey {
         let bucket = self.buckets.entry(deadline).or_insert_with(|| {
             self.next_generation += 1;
             self.order.push(Reverse((deadline, self.next_generation)));
@@ -94,7 +103,7 @@ impl TimerQueue {
             }
         });
         bucket.live += 1;
-        bucket.items.push(Slot { owner, waker: Some(waker) });
+        bucket.items.push(Slot { owner, task_slot, waker: Some(waker) });
         self.live += 1;
         TimerKey { deadline, generation: bucket.generation, index: bucket.items.len() - 1 }
     }
@@ -179,12 +188,9 @@ impl TimerQueue {
         self.drop_stale_top();
         self.live -= bucket.live;
         out.reserve(bucket.live);
-        out.extend(
-            bucket
-                .items
-                .drain(..)
-                .filter_map(|s| s.waker.map(|waker| Fired { waker, owner: s.owner })),
-        );
+        out.extend(bucket.items.drain(..).filter_map(|s| {
+            s.waker.map(|waker| Fired { waker, owner: s.owner, task_slot: s.task_slot })
+        }));
         self.spare.push(bucket.items);
     }
 }
@@ -204,10 +210,10 @@ mod tests {
     fn fires_by_deadline_then_registration_order() {
         let mut q = TimerQueue::default();
         let w = noop_waker();
-        q.insert(Instant::from_secs(2), TaskId(1), w.clone());
-        q.insert(Instant::from_secs(1), TaskId(2), w.clone());
-        q.insert(Instant::from_secs(2), TaskId(3), w.clone());
-        q.insert(Instant::from_secs(1), TaskId(4), w.clone());
+        q.insert(Instant::from_secs(2), (TaskId(1), usize::MAX), w.clone());
+        q.insert(Instant::from_secs(1), (TaskId(2), usize::MAX), w.clone());
+        q.insert(Instant::from_secs(2), (TaskId(3), usize::MAX), w.clone());
+        q.insert(Instant::from_secs(1), (TaskId(4), usize::MAX), w.clone());
         assert_eq!(q.next_deadline(), Some(Instant::from_secs(1)));
         assert_eq!(owners(&mut q, Instant::from_secs(1)), vec![2, 4]);
         assert_eq!(q.next_deadline(), Some(Instant::from_secs(2)));
@@ -221,8 +227,8 @@ mod tests {
     fn cancel_removes_timer_and_empty_bucket() {
         let mut q = TimerQueue::default();
         let w = noop_waker();
-        let a = q.insert(Instant::from_secs(1), TaskId(1), w.clone());
-        let b = q.insert(Instant::from_secs(2), TaskId(2), w.clone());
+        let a = q.insert(Instant::from_secs(1), (TaskId(1), usize::MAX), w.clone());
+        let b = q.insert(Instant::from_secs(2), (TaskId(2), usize::MAX), w.clone());
         q.cancel(a);
         q.cancel(a); // twice is harmless
         assert!(!q.contains(a));
@@ -235,11 +241,11 @@ mod tests {
     fn reused_slot_does_not_fire_a_stale_key() {
         let mut q = TimerQueue::default();
         let w = noop_waker();
-        let a = q.insert(Instant::from_secs(1), TaskId(1), w.clone());
-        q.insert(Instant::from_secs(1), TaskId(9), w.clone());
+        let a = q.insert(Instant::from_secs(1), (TaskId(1), usize::MAX), w.clone());
+        q.insert(Instant::from_secs(1), (TaskId(9), usize::MAX), w.clone());
         q.cancel(a);
         // Slot of `a` is reused by a later timer at another deadline.
-        let c = q.insert(Instant::from_secs(5), TaskId(3), w.clone());
+        let c = q.insert(Instant::from_secs(5), (TaskId(3), usize::MAX), w.clone());
         assert_ne!(a, c);
         assert_eq!(owners(&mut q, Instant::from_secs(1)), vec![9]);
         assert_eq!(owners(&mut q, Instant::from_secs(5)), vec![3]);
@@ -249,11 +255,11 @@ mod tests {
     fn a_bucket_emptied_and_refilled_ignores_stale_keys() {
         let mut q = TimerQueue::default();
         let w = noop_waker();
-        let a = q.insert(Instant::from_secs(3), TaskId(1), w.clone());
-        q.insert(Instant::from_secs(5), TaskId(2), w.clone());
+        let a = q.insert(Instant::from_secs(3), (TaskId(1), usize::MAX), w.clone());
+        q.insert(Instant::from_secs(5), (TaskId(2), usize::MAX), w.clone());
         q.cancel(a);
         assert_eq!(q.next_deadline(), Some(Instant::from_secs(5)));
-        let b = q.insert(Instant::from_secs(3), TaskId(3), w.clone());
+        let b = q.insert(Instant::from_secs(3), (TaskId(3), usize::MAX), w.clone());
         assert_ne!(a, b);
         q.cancel(a); // the stale key must not touch the new bucket
         assert!(q.contains(b));
@@ -268,7 +274,7 @@ mod tests {
     #[test]
     fn max_deadline_never_counts_as_next() {
         let mut q = TimerQueue::default();
-        q.insert(Instant::MAX, TaskId(1), noop_waker());
+        q.insert(Instant::MAX, (TaskId(1), usize::MAX), noop_waker());
         assert_eq!(q.next_deadline(), None);
         assert_eq!(q.len(), 1);
     }
