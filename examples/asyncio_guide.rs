@@ -18,7 +18,13 @@ fn main() {
         let wall = t0.elapsed();
         let trace = rt.trace();
         total_virtual += trace.elapsed().as_duration();
-        println!("== {}. {}  (virtual {}, wall {:.1?})", ex.number, ex.title, trace.elapsed(), wall);
+        println!(
+            "== {}. {}  (virtual {}, wall {:.1?})",
+            ex.number,
+            ex.title,
+            trace.elapsed(),
+            wall
+        );
         println!("{}\n", trace.text());
     }
     println!(
