@@ -8,9 +8,22 @@
 use libfuzzer_sys::fuzz_target;
 use simloop_checker::program::{case_from_bytes, check};
 
-fuzz_target!(|data: &[u8]| {
-    let case = case_from_bytes(data);
-    if let Err(e) = check::check_case(&case) {
-        panic!("{e}\nseed {} policy {}\nprogram:\n{}", case.seed, case.policy, case.program);
+fuzz_target!(
+    init: {
+        // libfuzzer-sys aborts on every panic; the programs' own `panic` ops are caught by
+        // simloop and are not failures, so only other panics reach its hook.
+        let abort = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let msg = info.payload().downcast_ref::<String>().map(String::as_str).unwrap_or("");
+            if !msg.starts_with("panic ") {
+                abort(info);
+            }
+        }));
+    },
+    |data: &[u8]| {
+        let case = case_from_bytes(data);
+        if let Err(e) = check::check_case(&case) {
+            panic!("{e}\nseed {} policy {}\nprogram:\n{}", case.seed, case.policy, case.program);
+        }
     }
-});
+);

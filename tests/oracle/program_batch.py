@@ -7,10 +7,17 @@ each one after a `### <index>` line, defining `async def main()`. For each progr
 prints `### <index>`, its trace in vclock's layout (log lines, `-- elapsed`), and
 `-- main ok <v>` / `-- main failed <msg>` / `-- main panicked <msg>`.
 
-Two settings differ from plain vclock.py:
+These settings differ from plain vclock.py:
 - Timers due within 1 us of the instant the clock jumped to fire as one batch (what real
   CPython does after epoll's millisecond rounding; simloop does the same; see FINDINGS.md
   section 7 and vclock_batch.py).
+- Timers meant for the same instant fire in registration order, simloop's (deadline,
+  registration) rule: deadlines are rounded to 0.1 ms and get a registration-order
+  epsilon of 0.1 ns (SequencedLoop). vclock's 1 ns tick alone does not guarantee that:
+  when the clock jumps to a timer's deadline it drops the ticks counted since, so a timer
+  registered later at an earlier instant can end up with the smaller deadline (a task
+  sleeping 965 ms from t=0 after many steps, and one sleeping 800 ms from t=0.165: CPython
+  under vclock woke the second first).
 - Cancelling a task that awaits another task (or a gather) cancels the awaited one when
   the cancelled task takes its turn, not at once. This is simloop's documented, intended
   difference (README, "Semantics in one page"): Rust cancels by dropping the outer future,
@@ -18,8 +25,11 @@ Two settings differ from plain vclock.py:
   `Task.cancel()` -> `_fut_waiter.cancel()`. Without this the first of those steps shows
   up in traces (an inner task that CPython cancels before its first step gets one step
   on simloop). Set SIMLOOP_ORACLE_EAGER_CANCEL=1 to run plain CPython order instead.
-- A task cancelled from outside while it waits in a TaskGroup whose child failed ends
-  cancelled, as on simloop, instead of going on with the ExceptionGroup (see grp()).
+- A task cancelled from outside while it waits in a TaskGroup: simloop drops the group,
+  which cancels the unfinished children without waiting for them, and the task ends
+  cancelled at that turn (simloop_primitives::task_group documents this); CPython waits
+  for the children and, if one failed, raises the ExceptionGroup and the task goes on.
+  The runner does what simloop does (DropOrderTask.cancel, grp()).
 """
 import asyncio, os, sys, warnings
 
@@ -40,10 +50,31 @@ class DropOrderTask(asyncio.tasks._PyTask):
 
     def cancel(self, msg=None):
         caller = sys._getframe(1).f_code
-        if not (caller.co_name == '_on_task_done' and 'taskgroups' in caller.co_filename):
-            # Not a TaskGroup cancelling its own body: see grp().
-            self._cancelled_from_outside = True
+        if caller.co_name == '_on_task_done' and 'taskgroups' in caller.co_filename:
+            # A TaskGroup cancelling its own body after a child failed: CPython's order.
+            return super().cancel(msg)
+        self._cancelled_from_outside = True
         waiter = self._fut_waiter
+        group = getattr(self, '_sim_group', None)
+        if (not self.done() and group is not None and waiter is not None
+                and waiter is group[0]._on_completed_fut):
+            # Waiting in a TaskGroup's __aexit__: simloop drops the group at the task's
+            # turn, which cancels the unfinished children (in creation order) without
+            # waiting for them.
+            waiter.remove_done_callback(self._Task__wakeup)
+            self._fut_waiter = None
+            self._num_cancels_requested += 1
+            self._must_cancel = True
+            tg, children = group
+
+            def drop_group():
+                for t in children:
+                    t.cancel()
+                tg._tasks.clear()
+                self._Task__step()
+
+            self._loop.call_soon(drop_group, context=self._context)
+            return True
         if self.done() or not isinstance(
             waiter, (asyncio.Task, asyncio.tasks._PyTask, asyncio.tasks._GatheringFuture)
         ):
@@ -127,11 +158,13 @@ async def tga(children, propagate):
 
 async def grp(children, propagate):
     """A TaskGroup running new named tasks, with an empty body; logs how it ended."""
+    me = asyncio.current_task()
     try:
         async with asyncio.TaskGroup() as tg:
-            for f, n in children:
-                tg.create_task(f(), name=n)
+            tasks = [tg.create_task(f(), name=n) for f, n in children]
+            me._sim_group = (tg, tasks)
     except BaseExceptionGroup as eg:
+        me._sim_group = None
         # CPython 3.11 quirk (FINDINGS.md, tg_05): a child failing while the body waits
         # in __aexit__ leaves the parent's cancelling() at 1. Later versions fix it, and
         # simloop need not copy it; undo it so a later `aw` tells its own cancellation
@@ -149,11 +182,26 @@ async def grp(children, propagate):
         if propagate:
             raise eg.exceptions[0]
         return
+    finally:
+        me._sim_group = None
     vclock.log('group -> ok')
 
 
+class SequencedLoop(vclock.VirtualLoop):
+    """vclock's loop, with ties between timers broken by registration order."""
+
+    def __init__(self):
+        super().__init__()
+        self._timer_seq = 0
+
+    def call_at(self, when, callback, *args, context=None):
+        self._timer_seq += 1
+        when = round(when, 4) + self._timer_seq * 1e-10
+        return super().call_at(when, callback, *args, context=context)
+
+
 def run(main_fn):
-    loop = vclock.VirtualLoop()
+    loop = SequencedLoop()
     loop._clock_resolution = 1e-6
     # "Task exception was never retrieved" and friends: simloop reports those in its
     # RunReport; here they are noise.
