@@ -60,7 +60,7 @@ pub use blocked::{wait_all_tasks_blocked, AllBlocked};
 pub use clock::{now, try_now, wall_clock, WallTime};
 pub use error::{ContextError, RunError};
 pub use instant::Instant;
-pub use log::log_message;
+pub use log::{log_message, trace_note};
 pub use policy::Policy;
 pub use report::{DeadlockReport, RunReport, TaskReport};
 pub use rng::{random_range, random_u64, SimRng};

@@ -25,3 +25,23 @@ pub fn log_message(message: String) {
         println!("{message}");
     }
 }
+
+/// Records a library event (a timeout expiring, a task group aborting) in the verbose
+/// trace of the current run, attributed to the current task; no-op when tracing is off or
+/// outside a runtime. User messages belong in [`log!`] instead, which the canonical text
+/// form shows.
+///
+/// ```
+/// use simloop_executor::{trace_note, Runtime};
+/// let mut rt = Runtime::new();
+/// rt.block_on(async { trace_note("timeout expired") });
+/// assert!(rt.trace().verbose().contains("main         timeout expired"));
+/// assert!(!rt.trace().text().contains("timeout expired"));
+/// ```
+pub fn trace_note(message: impl Into<String>) {
+    context::with(|rt| {
+        if rt.tracing {
+            rt.record(rt.current_or_none(), crate::trace::EventKind::Note(message.into()));
+        }
+    });
+}

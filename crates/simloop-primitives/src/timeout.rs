@@ -273,6 +273,7 @@ impl<F: Future> Future for TimeoutFuture<F> {
                 s.waker = None;
                 s.deadline.unwrap_or_else(now)
             };
+            simloop_executor::trace_note(format!("timeout expired (deadline {deadline})"));
             return Poll::Ready(Err(Elapsed::new(deadline)));
         }
         let inner = this.inner.as_mut().expect("checked above");
