@@ -19,6 +19,7 @@
 pub mod rss;
 pub mod sim;
 pub mod sleeps;
+pub mod stopwatch;
 pub mod tok;
 mod workload;
 

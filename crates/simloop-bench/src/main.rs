@@ -5,13 +5,15 @@
 //! cargo run --release -p simloop-bench -- --quick # small sizes, one round (smoke test)
 //! ```
 //!
-//! Each round runs every workload on simloop with tracing on, on tokio, then on simloop
-//! with tracing off (A B A B ...); the table shows medians of the rounds. Memory per
+//! Each round runs every workload on simloop with tracing on, on tokio, and on simloop
+//! with tracing off (A B A B ...), the order rotating from round to round; the table shows
+//! medians of the rounds. Memory per
 //! parked task is measured in child processes (see `simloop_bench::rss`).
 
 use std::process::Command;
 use std::time::Duration;
 
+use simloop_bench::stopwatch::Spent;
 use simloop_bench::{rss, sim, sleeps, tok, Outcome, Workload};
 
 struct Row {
@@ -34,7 +36,7 @@ fn main() {
         return;
     }
     let quick = args.iter().any(|a| a == "--quick");
-    let rounds: usize = flag(&args, "--rounds").unwrap_or(if quick { 1 } else { 3 });
+    let rounds: usize = flag(&args, "--rounds").unwrap_or(if quick { 1 } else { 6 });
     let only: Option<String> = flag(&args, "--only");
     // For profiling one side: `--side simloop|simloop-off|tokio`.
     let side: Option<String> = flag(&args, "--side");
@@ -48,18 +50,31 @@ fn main() {
     for round in 0..rounds {
         for row in &mut rows {
             let w = row.workload;
-            let skipped = Outcome { events: 1, elapsed: Duration::ZERO, wall: Duration::ZERO };
+            let spent = Spent { wall: Duration::ZERO, cpu: None };
+            let skipped = Outcome { events: 1, elapsed: Duration::ZERO, spent };
             let pick = |name: &str, f: &dyn Fn() -> Outcome| if runs(name) { f() } else { skipped };
-            row.sim_on.push(pick("simloop", &|| sim::run(&w, true)));
-            row.tokio.push(pick("tokio", &|| tok::run(&w)));
-            row.sim_off.push(pick("simloop-off", &|| sim::run(&w, false)));
+            // The order rotates each round, so that no side always runs first (on a heap
+            // the kernel has not handed out yet) or right after another.
+            for k in 0..3 {
+                match (k + round) % 3 {
+                    0 => row.sim_on.push(pick("simloop", &|| sim::run(&w, true))),
+                    1 => row.tokio.push(pick("tokio", &|| tok::run(&w))),
+                    _ => row.sim_off.push(pick("simloop-off", &|| sim::run(&w, false))),
+                }
+            }
+            let last = |v: &[Outcome]| v.last().copied().unwrap_or(skipped);
+            let (on, off, tk) = (last(&row.sim_on), last(&row.sim_off), last(&row.tokio));
             eprintln!(
-                "round {}: {:<24} simloop {:>7.1} ns (trace off {:>7.1})  tokio {:>7.1} ns",
+                "round {}: {:<22} cpu ns: simloop {:>6.0} (trace off {:>6.0}) tokio {:>6.0} | \
+                 wall ns: {:>6.0} ({:>6.0}) {:>6.0}",
                 round + 1,
                 w.label(),
-                row.sim_on.last().map_or(0.0, Outcome::ns_per_event),
-                row.sim_off.last().map_or(0.0, Outcome::ns_per_event),
-                row.tokio.last().map_or(0.0, Outcome::ns_per_event),
+                on.ns_per_event(),
+                off.ns_per_event(),
+                tk.ns_per_event(),
+                on.wall_ns_per_event(),
+                off.wall_ns_per_event(),
+                tk.wall_ns_per_event(),
             );
         }
     }
@@ -101,27 +116,38 @@ fn quick_set() -> Vec<Workload> {
 
 fn print_table(rows: &[Row], rounds: usize) {
     println!();
-    println!("Medians of {rounds} round(s), ns per event (wall), same process, A B A B.");
+    println!(
+        "Medians of {rounds} round(s), same process, A B A B; ns per event of on-CPU time \
+         (wall time in the last column's ratio)."
+    );
     println!();
     println!(
-        "| workload | event | simloop | simloop, trace off | tokio | tokio/simloop | trace on/off | same virtual elapsed |"
+        "| workload | event | simloop | simloop, trace off | tokio | tokio/simloop | \
+         tokio/simloop, trace off | trace on/off | same virtual elapsed | tokio/simloop (wall) |"
     );
-    println!("|---|---|---:|---:|---:|---:|---:|---|");
+    println!("|---|---|---:|---:|---:|---:|---:|---:|---|---:|");
     for r in rows {
         let (on, off, tk) = (median(&r.sim_on), median(&r.sim_off), median(&r.tokio));
         let same = r.sim_on.iter().chain(&r.sim_off).all(|o| o.elapsed == r.tokio[0].elapsed)
             && r.tokio.iter().all(|o| o.elapsed == r.tokio[0].elapsed);
+        let wall = |v: &[Outcome]| {
+            let mut ns: Vec<f64> = v.iter().map(Outcome::wall_ns_per_event).collect();
+            ns.sort_by(f64::total_cmp);
+            ns[ns.len() / 2]
+        };
         println!(
-            "| {} | {} | {:.0} | {:.0} | {:.0} | {:.2}x | {:.2} | {} ({}) |",
+            "| {} | {} | {:.0} | {:.0} | {:.0} | {:.2}x | {:.2}x | {:.2} | {} ({}) | {:.2}x |",
             r.workload.label(),
             r.workload.event_name(),
             on,
             off,
             tk,
             tk / on,
+            tk / off,
             on / off,
             if same { "yes" } else { "NO" },
             fmt_elapsed(r.tokio[0].elapsed),
+            wall(&r.tokio) / wall(&r.sim_on),
         );
     }
 }
@@ -139,9 +165,10 @@ fn print_scaling(rows: &[Row]) {
     let (first, last) = (w1[0], w1[w1.len() - 1]);
     println!();
     println!(
-        "Scaling, W1 {} -> {}: simloop ns/sleep grows {:.2}x (trace off {:.2}x), tokio {:.2}x.",
+        "Scaling, {} -> {}: ns per sleep grows {:.2}x on simloop (trace off {:.2}x), \
+         {:.2}x on tokio.",
         first.workload.label(),
-        last.workload.label(),
+        last.workload.label().trim_start_matches("W1 sleep storm "),
         median(&last.sim_on) / median(&first.sim_on),
         median(&last.sim_off) / median(&first.sim_off),
         median(&last.tokio) / median(&first.tokio),

@@ -4,13 +4,14 @@
 
 use std::future::Future;
 use std::rc::Rc;
-use std::time::{Duration, Instant as WallInstant};
+use std::time::Duration;
 
 use futures::future::LocalBoxFuture;
 use simloop_executor::{now, sleep, spawn, yield_now, Policy, Runtime};
 use simloop_primitives::{gather, timeout};
 
 use crate::sleeps::{self, TaskSleeps};
+use crate::stopwatch::{Spent, Stopwatch};
 use crate::{Outcome, Workload};
 
 /// Runs `w` on a fresh simloop runtime, with runtime events traced or not.
@@ -32,12 +33,12 @@ pub fn run(w: &Workload, tracing: bool) -> Outcome {
 
 struct Raw {
     elapsed: Duration,
-    wall: Duration,
+    spent: Spent,
 }
 
 impl Raw {
     fn with_events(self, events: u64) -> Outcome {
-        Outcome { events, elapsed: self.elapsed, wall: self.wall }
+        Outcome { events, elapsed: self.elapsed, spent: self.spent }
     }
 }
 
@@ -46,12 +47,12 @@ fn runtime(tracing: bool) -> Runtime {
 }
 
 fn timed(tracing: bool, main: impl Future<Output = ()>) -> Raw {
-    let start = WallInstant::now();
+    let start = Stopwatch::start();
     let mut rt = runtime(tracing);
     rt.block_on(main);
     let elapsed = rt.now().as_duration();
     drop(rt);
-    Raw { elapsed, wall: start.elapsed() }
+    Raw { elapsed, spent: start.stop() }
 }
 
 /// W1 for one runtime, with the given per-task sleeps.
@@ -163,12 +164,12 @@ pub async fn small_test() -> u64 {
 }
 
 fn seed_sweep(seeds: u64, tracing: bool) -> Raw {
-    let start = WallInstant::now();
+    let start = Stopwatch::start();
     let mut elapsed = Duration::ZERO;
     for seed in 0..seeds {
         let mut rt = Runtime::builder().seed(seed).policy(Policy::Random).tracing(tracing).build();
         assert_eq!(rt.block_on(small_test()), 6);
         elapsed += rt.now().as_duration();
     }
-    Raw { elapsed, wall: start.elapsed() }
+    Raw { elapsed, spent: start.stop() }
 }

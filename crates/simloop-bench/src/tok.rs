@@ -6,18 +6,19 @@
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::time::{Duration, Instant as WallInstant};
+use std::time::Duration;
 
 use futures::future::join_all;
 use tokio::time::{sleep, timeout, Instant};
 
 use crate::sim::share;
 use crate::sleeps::{self, TaskSleeps};
+use crate::stopwatch::{Spent, Stopwatch};
 use crate::{Outcome, Workload};
 
 /// Runs `w` on a fresh tokio current-thread runtime with paused time.
 pub fn run(w: &Workload) -> Outcome {
-    let (elapsed, wall) = match *w {
+    let (elapsed, spent) = match *w {
         Workload::SleepStorm { tasks } => timed(sleep_storm_main(sleeps::storm(tasks))),
         Workload::SpawnJoin { tasks } => timed(spawn_join(tasks)),
         Workload::TimeoutChurn { quiet, fired, workers } => {
@@ -29,7 +30,7 @@ pub fn run(w: &Workload) -> Outcome {
         }
         Workload::SeedSweep { seeds } => seed_sweep(seeds),
     };
-    Outcome { events: w.events(), elapsed, wall }
+    Outcome { events: w.events(), elapsed, spent }
 }
 
 /// A current-thread runtime with time paused from the start.
@@ -41,8 +42,8 @@ pub fn runtime() -> tokio::runtime::Runtime {
         .expect("a current-thread runtime builds")
 }
 
-fn timed(main: impl Future<Output = ()>) -> (Duration, Duration) {
-    let start = WallInstant::now();
+fn timed(main: impl Future<Output = ()>) -> (Duration, Spent) {
+    let start = Stopwatch::start();
     let rt = runtime();
     let elapsed = rt.block_on(async {
         let t0 = Instant::now();
@@ -50,7 +51,7 @@ fn timed(main: impl Future<Output = ()>) -> (Duration, Duration) {
         t0.elapsed()
     });
     drop(rt);
-    (elapsed, start.elapsed())
+    (elapsed, start.stop())
 }
 
 /// W1 on tokio, with the given per-task sleeps.
@@ -145,8 +146,8 @@ pub async fn small_test() -> u64 {
     sum
 }
 
-fn seed_sweep(seeds: u64) -> (Duration, Duration) {
-    let start = WallInstant::now();
+fn seed_sweep(seeds: u64) -> (Duration, Spent) {
+    let start = Stopwatch::start();
     let mut elapsed = Duration::ZERO;
     for _ in 0..seeds {
         let rt = runtime();
@@ -157,5 +158,5 @@ fn seed_sweep(seeds: u64) -> (Duration, Duration) {
         });
         elapsed += e;
     }
-    (elapsed, start.elapsed())
+    (elapsed, start.stop())
 }

@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use crate::stopwatch::Spent;
+
 /// Sleeps per task in the sleep storm (W1).
 pub const SLEEPS_PER_TASK: usize = 10;
 
@@ -98,13 +100,19 @@ pub struct Outcome {
     pub events: u64,
     /// Virtual time the run took (summed over seeds for W5).
     pub elapsed: Duration,
-    /// Wall time of the run, from before the runtime is built to after it is dropped.
-    pub wall: Duration,
+    /// Time the run took, from before the runtime is built to after it is dropped.
+    pub spent: Spent,
 }
 
 impl Outcome {
-    /// Wall nanoseconds per event.
+    /// Nanoseconds per event: on-CPU time if known, else wall time.
     pub fn ns_per_event(&self) -> f64 {
-        self.wall.as_nanos() as f64 / self.events.max(1) as f64
+        let t = self.spent.cpu.unwrap_or(self.spent.wall);
+        t.as_nanos() as f64 / self.events.max(1) as f64
+    }
+
+    /// Wall nanoseconds per event.
+    pub fn wall_ns_per_event(&self) -> f64 {
+        self.spent.wall.as_nanos() as f64 / self.events.max(1) as f64
     }
 }
