@@ -80,7 +80,7 @@ fn wait_all_tasks_blocked_returns_when_every_other_task_is_blocked() {
         let done = Rc::new(RefCell::new(0));
         for i in 0..3 {
             let done = done.clone();
-            spawn(async move {
+            let _ = spawn(async move {
                 for _ in 0..i {
                     yield_now().await;
                 }

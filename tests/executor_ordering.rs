@@ -76,7 +76,7 @@ fn done_callbacks_and_awaiters_resume_in_registration_order_one_step_each() {
         t.add_done_callback(|_| log!("cb_before_await_1"));
         t.add_done_callback(|_| log!("cb_before_await_2"));
         let t2 = t.clone();
-        spawn_named("adder", async move {
+        let _ = spawn_named("adder", async move {
             let t3 = t2.clone();
             t2.add_done_callback(move |_| log!("cb_after_await result={}", t3.result().unwrap()));
             log!("adder registered cb_after_await");
