@@ -64,7 +64,7 @@ fn run_until_blocked_runs_ready_work_without_moving_the_clock() {
 fn advance_to_next_timer_moves_one_deadline_at_a_time() {
     let mut rt = Runtime::new();
     for s in [3u64, 1, 2, 1] {
-        let _ = rt.spawn(sleep(Duration::from_secs(s)));
+        rt.spawn(sleep(Duration::from_secs(s))).detach();
     }
     let mut instants = Vec::new();
     while let Some(t) = rt.advance_to_next_timer().unwrap() {
@@ -80,13 +80,14 @@ fn wait_all_tasks_blocked_returns_when_every_other_task_is_blocked() {
         let done = Rc::new(RefCell::new(0));
         for i in 0..3 {
             let done = done.clone();
-            let _ = spawn(async move {
+            spawn(async move {
                 for _ in 0..i {
                     yield_now().await;
                 }
                 *done.borrow_mut() += 1;
                 sleep(Duration::from_secs(1)).await;
-            });
+            })
+            .detach();
         }
         wait_all_tasks_blocked().await;
         assert_eq!(*done.borrow(), 3);

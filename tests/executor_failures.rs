@@ -161,7 +161,7 @@ fn the_main_panic_is_reraised_by_block_on_and_returned_by_try_block_on() {
 fn a_panic_nobody_retrieves_is_reported_at_the_end() {
     let mut rt = Runtime::new();
     rt.block_on(async {
-        let _ = spawn_named("fire-and-forget", async { panic!("nobody reads this") });
+        spawn_named("fire-and-forget", async { panic!("nobody reads this") }).detach();
         sleep(secs(1)).await;
     });
     let report = rt.report();
@@ -192,7 +192,7 @@ fn a_task_still_pending_when_block_on_returns_is_reported_and_destroyed() {
             sleep(secs(100)).await;
         });
         simloop::yield_now().await;
-        sleepy
+        sleepy.as_ref()
     });
     assert!(dropped.get(), "the pending task's future must be dropped");
     assert!(handle.is_cancelled());
@@ -240,7 +240,7 @@ fn spawn_outside_a_runtime_names_the_fix() {
         "try_spawn() called outside a simloop runtime: wrap the test in #[simloop::test] or Runtime::block_on"
     );
     let r = std::panic::catch_unwind(|| {
-        let _ = spawn(async {});
+        spawn(async {}).detach();
     });
     let msg = r.unwrap_err().downcast_ref::<String>().unwrap().clone();
     assert!(msg.starts_with("spawn() called outside a simloop runtime"), "{msg}");
@@ -319,10 +319,11 @@ fn a_waker_used_after_its_runtime_is_gone_does_nothing() {
     {
         let mut rt = Runtime::new();
         rt.block_on(async move {
-            let _ = spawn(std::future::poll_fn(move |cx: &mut Context<'_>| {
+            spawn(std::future::poll_fn(move |cx: &mut Context<'_>| {
                 tx.send(cx.waker().clone()).unwrap();
                 Poll::<()>::Pending
-            }));
+            }))
+            .detach();
             simloop::yield_now().await;
         });
     }

@@ -76,11 +76,12 @@ fn done_callbacks_and_awaiters_resume_in_registration_order_one_step_each() {
         t.add_done_callback(|_| log!("cb_before_await_1"));
         t.add_done_callback(|_| log!("cb_before_await_2"));
         let t2 = t.clone();
-        let _ = spawn_named("adder", async move {
+        spawn_named("adder", async move {
             let t3 = t2.clone();
             t2.add_done_callback(move |_| log!("cb_after_await result={}", t3.result().unwrap()));
             log!("adder registered cb_after_await");
-        });
+        })
+        .detach();
         let tk = ticker("ticker", 6);
         let r = (&t).await.unwrap();
         log!("main resumed r={r}");
@@ -340,9 +341,9 @@ fn the_loop_stops_at_the_end_of_the_iteration_in_which_main_finished() {
     }
     let mut rt = guide_runtime();
     rt.block_on(async {
-        let _ = spawn_named("a", ticker("a", 5));
+        spawn_named("a", ticker("a", 5)).detach();
         yield_now().await;
-        let _ = spawn_named("b", ticker("b", 5));
+        spawn_named("b", ticker("b", 5)).detach();
         log!("main returns");
     });
     assert_eq!(rt.trace().text(), oracle("ex_10_after_main_returns"));
