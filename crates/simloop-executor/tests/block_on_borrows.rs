@@ -2,6 +2,9 @@
 //! path that ends `block_on`: normal return, main panic, deadlock, step limit, and a
 //! leftover task. Run under Miri: `cargo +nightly miri test -p simloop-executor`.
 
+// Holding a borrow across an await is the point: it proves the future is dropped.
+#![allow(clippy::await_holding_refcell_ref)]
+
 use simloop_executor::{sleep, spawn, yield_now, RunError, Runtime};
 use std::cell::RefCell;
 use std::time::Duration;
@@ -68,7 +71,7 @@ fn leftover_tasks_are_destroyed_and_the_runtime_can_run_again() {
     let mut rt = Runtime::new();
     let local = vec![1, 2, 3];
     let first = rt.block_on(async {
-        let _ = spawn(sleep(Duration::from_secs(10)));
+        spawn(sleep(Duration::from_secs(10))).detach();
         yield_now().await;
         local.iter().sum::<i32>()
     });
