@@ -69,7 +69,7 @@ fn borrowed_state_is_released_on_deadlock_and_step_limit() {
 #[test]
 fn leftover_tasks_are_destroyed_and_the_runtime_can_run_again() {
     let mut rt = Runtime::new();
-    let local = vec![1, 2, 3];
+    let local = [1, 2, 3];
     let first = rt.block_on(async {
         spawn(sleep(Duration::from_secs(10))).detach();
         yield_now().await;
