@@ -40,6 +40,7 @@
 #![warn(clippy::undocumented_unsafe_blocks)]
 
 mod blocked;
+mod callback;
 mod clock;
 mod context;
 mod error;
@@ -57,6 +58,7 @@ mod timers;
 mod trace;
 
 pub use blocked::{wait_all_tasks_blocked, AllBlocked};
+pub use callback::{call_at, call_later, call_soon, TimerHandle};
 pub use clock::{now, try_now, wall_clock, WallTime};
 pub use error::{ContextError, RunError};
 pub use instant::Instant;
@@ -67,8 +69,8 @@ pub use rng::{random_range, random_u64, SimRng};
 pub use runtime::{parse_seed, run, Builder, Runtime, DEFAULT_STEP_LIMIT};
 pub use sleep::{sleep, sleep_until, yield_now, Sleep, YieldNow};
 pub use spawn::{
-    call_soon, current_task, current_task_id, current_task_name, set_current_task_name, spawn,
-    spawn_named, try_spawn,
+    current_task, current_task_id, current_task_name, set_current_task_name, spawn, spawn_named,
+    try_spawn,
 };
 pub use task::{Join, Task, TaskError, TaskId, TaskRef, TaskState, WaitOn};
 pub use trace::{Event, EventKind, Trace};

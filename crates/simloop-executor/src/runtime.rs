@@ -20,6 +20,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_core::SeedableRng;
 use slab::Slab;
 
+use crate::callback::PendingCallbacks;
 use crate::context;
 use crate::error::RunError;
 use crate::instant::Instant;
@@ -218,6 +219,7 @@ pub(crate) struct Inner {
     pub(crate) shared: Arc<Shared>,
     pub(crate) clock: Cell<Instant>,
     pub(crate) timers: RefCell<TimerQueue>,
+    pub(crate) callbacks: PendingCallbacks,
     pub(crate) ready: RefCell<ReadyQueue>,
     tasks: RefCell<Slab<TaskEntry>>,
     trace: RefCell<Trace>,
@@ -254,6 +256,7 @@ impl Inner {
             shared: Arc::new(Shared { remote: Mutex::new(Vec::new()), has_remote: false.into() }),
             clock: Cell::new(Instant::ZERO),
             timers: RefCell::default(),
+            callbacks: PendingCallbacks::default(),
             ready: RefCell::default(),
             tasks: RefCell::default(),
             trace: RefCell::new(trace),

@@ -93,12 +93,3 @@ pub fn set_current_task_name(name: impl Into<String>) {
         }
     })
 }
-
-/// Schedules `f` to run as its own step at the back of the ready queue (asyncio's
-/// `loop.call_soon`). Libraries use it to reproduce asyncio's callback hops exactly.
-///
-/// # Panics
-/// Outside a simloop runtime.
-pub fn call_soon(f: impl FnOnce() + 'static) {
-    context::expect("call_soon()", |rt| rt.call_soon(rt.current_or_none(), Box::new(f)))
-}

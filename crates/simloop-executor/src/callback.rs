@@ -1,0 +1,126 @@
+//! Plain callbacks on the loop: asyncio's `loop.call_soon`, `call_later` and `call_at`.
+//!
+//! A callback runs as its own step, outside any task (its `log!` lines are attributed to
+//! `(callback)`, as the oracle prints them). `call_later` / `call_at` register a timer at
+//! call time; when it fires, the callback takes its step in the timer batch, in
+//! registration order with the sleeps due at the same instant.
+
+use std::cell::RefCell;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::task::{waker, ArcWake};
+use slab::Slab;
+
+use crate::context;
+use crate::instant::Instant;
+use crate::runtime::Shared;
+use crate::task::TaskId;
+use crate::timers::TimerKey;
+
+/// Callbacks waiting for their timer, by key (kept by the runtime).
+#[derive(Default)]
+pub(crate) struct PendingCallbacks {
+    slots: RefCell<Slab<(u64, TaskId, Box<dyn FnOnce()>)>>,
+    next_seq: std::cell::Cell<u64>,
+}
+
+/// The waker of a callback timer: when the timer fires it queues the callback.
+struct CallbackWaker {
+    runtime: Arc<Shared>,
+    slot: usize,
+}
+
+impl ArcWake for CallbackWaker {
+    fn wake_by_ref(arc_self: &Arc<Self>) {
+        context::with(|rt| {
+            if Arc::ptr_eq(&rt.shared, &arc_self.runtime) {
+                let entry = rt.callbacks.slots.borrow_mut().try_remove(arc_self.slot);
+                if let Some((_, owner, f)) = entry {
+                    rt.call_soon(owner, f);
+                }
+            }
+        });
+    }
+}
+
+/// Schedules `f` to run as its own step at the back of the ready queue (asyncio's
+/// `loop.call_soon`). Libraries use it to reproduce asyncio's callback hops exactly.
+///
+/// # Panics
+/// Outside a simloop runtime.
+pub fn call_soon(f: impl FnOnce() + 'static) {
+    context::expect("call_soon()", |rt| rt.call_soon(rt.current_or_none(), Box::new(f)))
+}
+
+/// Runs `f` as its own step once `delay` of virtual time has passed (asyncio's
+/// `loop.call_later`). A zero delay still waits for the timer batch of the current
+/// instant, after every step already queued.
+///
+/// ```
+/// use simloop_executor::{call_later, log, sleep, Runtime};
+/// use std::time::Duration;
+/// let mut rt = Runtime::new();
+/// rt.block_on(async {
+///     call_later(Duration::from_secs(2), || log!("callback"));
+///     let never = call_later(Duration::from_secs(1), || log!("cancelled"));
+///     never.cancel();
+///     sleep(Duration::from_secs(3)).await;
+/// });
+/// assert_eq!(rt.trace().text(), "   2.000s  (callback)   callback\n-- elapsed 3.000s");
+/// ```
+///
+/// # Panics
+/// Outside a simloop runtime.
+pub fn call_later(delay: Duration, f: impl FnOnce() + 'static) -> TimerHandle {
+    let when = context::expect("call_later()", |rt| rt.now().saturating_add(delay));
+    call_at(when, f)
+}
+
+/// Runs `f` as its own step when the clock reaches `when` (asyncio's `loop.call_at`).
+///
+/// # Panics
+/// Outside a simloop runtime.
+pub fn call_at(when: Instant, f: impl FnOnce() + 'static) -> TimerHandle {
+    context::expect("call_at()", |rt| {
+        let (owner, task_slot) = rt.current_id_and_slot();
+        let seq = rt.callbacks.next_seq.get();
+        rt.callbacks.next_seq.set(seq + 1);
+        let slot = rt.callbacks.slots.borrow_mut().insert((seq, owner, Box::new(f)));
+        let w = waker(Arc::new(CallbackWaker { runtime: rt.shared.clone(), slot }));
+        let key = rt.timers.borrow_mut().insert(when, (owner, task_slot), w);
+        TimerHandle { key, slot, seq, when }
+    })
+}
+
+/// A scheduled callback (asyncio's `TimerHandle`): cancel it before it runs.
+#[derive(Debug)]
+pub struct TimerHandle {
+    key: TimerKey,
+    slot: usize,
+    seq: u64,
+    when: Instant,
+}
+
+impl TimerHandle {
+    /// When the callback is due.
+    pub fn when(&self) -> Instant {
+        self.when
+    }
+
+    /// Cancels the callback if it has not been queued yet; returns whether it was.
+    pub fn cancel(&self) -> bool {
+        context::with(|rt| {
+            let mut slots = rt.callbacks.slots.borrow_mut();
+            let pending = slots.get(self.slot).is_some_and(|(seq, ..)| *seq == self.seq);
+            if pending {
+                let callback = slots.remove(self.slot);
+                drop(slots);
+                rt.timers.borrow_mut().cancel(self.key);
+                drop(callback);
+            }
+            pending
+        })
+        .unwrap_or(false)
+    }
+}
