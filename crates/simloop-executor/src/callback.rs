@@ -18,10 +18,13 @@ use crate::runtime::Shared;
 use crate::task::TaskId;
 use crate::timers::TimerKey;
 
+/// A callback waiting for its timer: registration number, owner, the callback.
+type Pending = (u64, TaskId, Box<dyn FnOnce()>);
+
 /// Callbacks waiting for their timer, by key (kept by the runtime).
 #[derive(Default)]
 pub(crate) struct PendingCallbacks {
-    slots: RefCell<Slab<(u64, TaskId, Box<dyn FnOnce()>)>>,
+    slots: RefCell<Slab<Pending>>,
     next_seq: std::cell::Cell<u64>,
 }
 
