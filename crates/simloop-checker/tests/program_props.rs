@@ -10,9 +10,7 @@
 use std::cell::RefCell;
 use std::sync::Once;
 
-use proptest::test_runner::{
-    Config, FileFailurePersistence, TestCaseError, TestError, TestRunner,
-};
+use proptest::test_runner::{Config, FileFailurePersistence, TestCaseError, TestError, TestRunner};
 use simloop_checker::program::{check, strategy, Case};
 
 const DEFAULT_CASES: u32 = 2000;
