@@ -200,6 +200,19 @@ class SequencedLoop(vclock.VirtualLoop):
         return super().call_at(when, callback, *args, context=context)
 
 
+async def to(ms, body):
+    """`async with asyncio.timeout(ms)` around `body()`, run in this task; logs the outcome."""
+    try:
+        async with asyncio.timeout(ms / 1000):
+            r = await body()
+    except TimeoutError:
+        # The timeout's own cancel() of this task is spent: see grp().
+        asyncio.current_task()._cancelled_from_outside = False
+        vclock.log('timeout -> expired')
+        return
+    vclock.log(f'timeout -> ok {r}')
+
+
 def run(main_fn):
     loop = SequencedLoop()
     loop._clock_resolution = 1e-6
@@ -235,7 +248,7 @@ def main():
     for chunk in chunks:
         index, _, source = chunk.partition('\n')
         ns = {'asyncio': asyncio, 'log': vclock.log, 'Fail': Fail, 'Panic': Panic, 'aw': aw,
-              'ga': ga, 'tga': tga, 'grp': grp}
+              'ga': ga, 'tga': tga, 'grp': grp, 'to': to}
         exec(compile(source, f'<program {index}>', 'exec'), ns)
         out.append('### %s\n%s' % (index, run(ns['main'])))
     sys.stdout.write('\n'.join(out) + '\n')

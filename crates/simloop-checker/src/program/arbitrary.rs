@@ -14,7 +14,7 @@ pub const MAX_DEPTH: u32 = 3;
 pub const MAX_SLEEP_MS: u32 = 1000;
 
 fn op(u: &mut Unstructured<'_>, depth: u32) -> Result<Op> {
-    Ok(match u.int_in_range(0u8..=15)? {
+    Ok(match u.int_in_range(0u8..=16)? {
         0..=4 => Op::Sleep(if u.ratio(1, 5)? { 0 } else { u.int_in_range(1..=MAX_SLEEP_MS)? }),
         5..=6 => Op::Log(u.int_in_range(0..=9)?),
         7..=9 => Op::Await { child: u.arbitrary()?, propagate: u.arbitrary()? },
@@ -29,6 +29,9 @@ fn op(u: &mut Unstructured<'_>, depth: u32) -> Result<Op> {
             } else {
                 Op::Gather { children, fail_fast: u.arbitrary()?, propagate: u.arbitrary()? }
             }
+        }
+        14 if depth > 0 => {
+            Op::Timeout { ms: u.int_in_range(1..=MAX_SLEEP_MS)?, body: block(u, depth - 1)? }
         }
         _ if depth > 0 => Op::Spawn(block(u, depth - 1)?),
         _ => Op::Log(0),

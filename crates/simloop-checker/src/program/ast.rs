@@ -54,6 +54,16 @@ pub enum Op {
         /// With `fail_fast`: re-raise the first failure.
         propagate: bool,
     },
+    /// Runs the body's ops in this task under `timeout(ms)` (`async with
+    /// asyncio.timeout(ms)`), then logs `timeout -> ok <ret>` or `timeout -> expired`. The
+    /// body's children are named as this task's; their handles live in the body. A failure
+    /// or panic in the body ends this task.
+    Timeout {
+        /// The delay, at least 1 ms.
+        ms: Millis,
+        /// The ops run under the timeout, and the value logged if they finish.
+        body: Block,
+    },
     /// Runs the blocks as children of a `TaskGroup` (with an empty body) and logs how
     /// the group ended; with `propagate` its first error ends this task the same way.
     Group {
@@ -101,6 +111,14 @@ impl Op {
         }
     }
 
+    /// The ops this op runs inline, in the same task (a `Timeout`'s body).
+    pub fn inline(&self) -> &[Op] {
+        match self {
+            Op::Timeout { body, .. } => &body.ops,
+            _ => &[],
+        }
+    }
+
     /// Whether this op ends the task (nothing after it runs).
     pub fn ends_task(&self) -> bool {
         matches!(self, Op::Fail | Op::Panic)
@@ -110,18 +128,40 @@ impl Op {
 impl Block {
     /// The number of ops in this block and every nested block.
     pub fn size(&self) -> usize {
-        self.ops.iter().map(|op| 1 + op.nested().iter().map(Block::size).sum::<usize>()).sum()
+        ops_size(&self.ops)
     }
 
     /// The nesting depth: 1 for a block without spawns.
     pub fn depth(&self) -> usize {
-        1 + self.ops.iter().flat_map(Op::nested).map(Block::depth).max().unwrap_or(0)
+        1 + ops_depth(&self.ops)
     }
 
     /// The number of tasks this block spawns, directly or not.
     pub fn tasks(&self) -> usize {
-        self.ops.iter().flat_map(Op::nested).map(|b| 1 + b.tasks()).sum()
+        ops_tasks(&self.ops)
     }
+}
+
+fn ops_size(ops: &[Op]) -> usize {
+    ops.iter()
+        .map(|op| 1 + op.nested().iter().map(Block::size).sum::<usize>() + ops_size(op.inline()))
+        .sum()
+}
+
+fn ops_depth(ops: &[Op]) -> usize {
+    ops.iter()
+        .map(|op| {
+            let nested = op.nested().iter().map(Block::depth).max().unwrap_or(0);
+            nested.max(ops_depth(op.inline()))
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+fn ops_tasks(ops: &[Op]) -> usize {
+    ops.iter()
+        .map(|op| op.nested().iter().map(|b| 1 + b.tasks()).sum::<usize>() + ops_tasks(op.inline()))
+        .sum()
 }
 
 impl Program {
@@ -150,6 +190,12 @@ pub fn child_name(parent: &str, k: usize) -> String {
     }
 }
 
+/// How many child names `ops` use: one per task they create, counting timeout bodies
+/// whole (names are given statically, whether or not the op runs).
+pub fn names_used(ops: &[Op]) -> usize {
+    ops.iter().map(|op| op.nested().len() + names_used(op.inline())).sum()
+}
+
 /// Resolves a child reference: `child % spawned`, or `None` when nothing was spawned.
 /// The result is 0-based.
 pub fn resolve(child: u8, spawned: usize) -> Option<usize> {
@@ -174,6 +220,10 @@ fn write_block(f: &mut fmt::Formatter<'_>, b: &Block, indent: usize) -> fmt::Res
                     writeln!(f, "{pad}- child:")?;
                     write_block(f, c, indent + 1)?;
                 }
+            }
+            Op::Timeout { ms, body } => {
+                writeln!(f, "{pad}timeout {ms}ms:")?;
+                write_block(f, body, indent + 1)?;
             }
             Op::Group { children, propagate } => {
                 writeln!(f, "{pad}group{}:", if *propagate { " (propagate)" } else { "" })?;

@@ -1,7 +1,7 @@
 //! The interpreter: runs a [`Program`] on a simloop [`Runtime`] and reads back what
 //! happened to every task.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::future::Future;
@@ -15,9 +15,9 @@ use simloop_executor::{
     TaskError, TaskId, Trace,
 };
 
-use simloop_primitives::{gather, task_group, try_gather, ChildError, TaskGroup};
+use simloop_primitives::{gather, task_group, timeout, try_gather, ChildError, TaskGroup};
 
-use super::ast::{child_name, resolve, Block, Op, Program};
+use super::ast::{child_name, names_used, resolve, Block, Op, Program};
 
 /// How a task ended, as the program sees it.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -138,115 +138,144 @@ fn reraise(e: ChildError<String>) -> Ret {
 }
 
 async fn run_block(block: &Block, name: &str, shared: &Rc<Shared>) -> Ret {
-    let mut kids: Vec<Child> = Vec::new();
-    let mut named = 0;
-    let mut next_name = || {
-        named += 1;
-        child_name(name, named)
-    };
-    for op in &block.ops {
-        match op {
-            Op::Sleep(ms) => sleep(Duration::from_millis(u64::from(*ms))).await,
-            Op::Log(n) => log!("log {n}"),
-            Op::Spawn(b) => {
-                let cname = next_name();
-                let task =
-                    spawn_named(cname.clone(), body(b.clone(), cname.clone(), shared.clone()));
-                shared.ids.borrow_mut().push((cname.clone(), task.id()));
-                kids.push(Child { name: cname, task, seen: None });
-            }
-            Op::Await { child, propagate } => {
-                let Some(i) = resolve(*child, kids.len()) else { continue };
-                let kid = &mut kids[i];
-                let r = match &kid.seen {
-                    Some(r) => r.clone(),
-                    None => {
-                        let r = (&mut kid.task).await;
-                        kid.seen = Some(r.clone());
-                        r
-                    }
-                };
-                match r {
-                    Ok(Ok(v)) => log!("await {} -> ok {v}", kid.name),
-                    Ok(Err(m)) => {
-                        log!("await {} -> failed {m}", kid.name);
-                        if *propagate {
-                            return Err(m);
-                        }
-                    }
-                    Err(TaskError::Panicked(m)) => {
-                        log!("await {} -> panicked {m}", kid.name);
-                        if *propagate {
-                            panic_any(m);
-                        }
-                    }
-                    Err(e) if e.is_cancelled() => log!("await {} -> cancelled", kid.name),
-                    Err(e) => log!("await {} -> {e}", kid.name),
-                }
-            }
-            Op::Cancel(c) => {
-                let Some(i) = resolve(*c, kids.len()) else { continue };
-                let done = kids[i].task.cancel();
-                log!("cancel {} -> {}", kids[i].name, if done { "True" } else { "False" });
-            }
-            Op::Gather { children, fail_fast, propagate } => {
-                let mut names = Vec::new();
-                let mut tasks = Vec::new();
-                for b in children {
+    match run_ops(&block.ops, name, shared, &Cell::new(0)).await {
+        Some(ended) => ended,
+        None => Ok(u64::from(block.ret)),
+    }
+}
+
+/// Runs `ops` in the current task; `Some` if the task ended early (`Fail`, or a
+/// propagated failure), `None` at the end of the ops. `named` counts the task's children.
+fn run_ops<'a>(
+    ops: &'a [Op],
+    name: &'a str,
+    shared: &'a Rc<Shared>,
+    named: &'a Cell<usize>,
+) -> Pin<Box<dyn Future<Output = Option<Ret>> + 'a>> {
+    Box::pin(async move {
+        let mut kids: Vec<Child> = Vec::new();
+        let next_name = || {
+            named.set(named.get() + 1);
+            child_name(name, named.get())
+        };
+        for op in ops {
+            match op {
+                Op::Sleep(ms) => sleep(Duration::from_millis(u64::from(*ms))).await,
+                Op::Log(n) => log!("log {n}"),
+                Op::Spawn(b) => {
                     let cname = next_name();
                     let task =
                         spawn_named(cname.clone(), body(b.clone(), cname.clone(), shared.clone()));
                     shared.ids.borrow_mut().push((cname.clone(), task.id()));
-                    names.push(cname);
-                    tasks.push(task);
+                    kids.push(Child { name: cname, task, seen: None });
                 }
-                if !*fail_fast {
-                    for (n, r) in names.iter().zip(gather(tasks).await) {
-                        log!("gather {n} -> {}", describe(&r));
-                    }
-                    continue;
-                }
-                match try_gather(tasks).await {
-                    Ok(values) => log!("try_gather -> ok {values:?}"),
-                    Err(e) => {
-                        log!("try_gather -> {}", describe_child_error(&e));
-                        if *propagate && !e.is_cancelled() {
-                            return reraise(e);
+                Op::Await { child, propagate } => {
+                    let Some(i) = resolve(*child, kids.len()) else { continue };
+                    let kid = &mut kids[i];
+                    let r = match &kid.seen {
+                        Some(r) => r.clone(),
+                        None => {
+                            let r = (&mut kid.task).await;
+                            kid.seen = Some(r.clone());
+                            r
                         }
+                    };
+                    match r {
+                        Ok(Ok(v)) => log!("await {} -> ok {v}", kid.name),
+                        Ok(Err(m)) => {
+                            log!("await {} -> failed {m}", kid.name);
+                            if *propagate {
+                                return Some(Err(m));
+                            }
+                        }
+                        Err(TaskError::Panicked(m)) => {
+                            log!("await {} -> panicked {m}", kid.name);
+                            if *propagate {
+                                panic_any(m);
+                            }
+                        }
+                        Err(e) if e.is_cancelled() => log!("await {} -> cancelled", kid.name),
+                        Err(e) => log!("await {} -> {e}", kid.name),
                     }
                 }
-            }
-            Op::Group { children, propagate } => {
-                let specs: Vec<(String, Block)> =
-                    children.iter().map(|b| (next_name(), b.clone())).collect();
-                let sh = shared.clone();
-                let r = task_group(|tg: TaskGroup<String>| async move {
-                    for (cname, b) in specs {
-                        let t = tg.spawn_named(cname.clone(), body(b, cname.clone(), sh.clone()));
-                        sh.ids.borrow_mut().push((cname, t.task().id()));
+                Op::Cancel(c) => {
+                    let Some(i) = resolve(*c, kids.len()) else { continue };
+                    let done = kids[i].task.cancel();
+                    log!("cancel {} -> {}", kids[i].name, if done { "True" } else { "False" });
+                }
+                Op::Gather { children, fail_fast, propagate } => {
+                    let mut names = Vec::new();
+                    let mut tasks = Vec::new();
+                    for b in children {
+                        let cname = next_name();
+                        let task = spawn_named(
+                            cname.clone(),
+                            body(b.clone(), cname.clone(), shared.clone()),
+                        );
+                        shared.ids.borrow_mut().push((cname.clone(), task.id()));
+                        names.push(cname);
+                        tasks.push(task);
                     }
-                    Ok::<(), String>(())
-                })
-                .await;
-                match r {
-                    Ok(()) => log!("group -> ok"),
-                    Err(e) => {
-                        let msgs: Vec<String> =
-                            e.errors().iter().map(describe_child_error).collect();
-                        log!("group -> {}", msgs.join(", "));
-                        if *propagate {
-                            if let Some(first) = e.into_errors().into_iter().next() {
-                                return reraise(first);
+                    if !*fail_fast {
+                        for (n, r) in names.iter().zip(gather(tasks).await) {
+                            log!("gather {n} -> {}", describe(&r));
+                        }
+                        continue;
+                    }
+                    match try_gather(tasks).await {
+                        Ok(values) => log!("try_gather -> ok {values:?}"),
+                        Err(e) => {
+                            log!("try_gather -> {}", describe_child_error(&e));
+                            if *propagate && !e.is_cancelled() {
+                                return Some(reraise(e));
                             }
                         }
                     }
                 }
+                Op::Group { children, propagate } => {
+                    let specs: Vec<(String, Block)> =
+                        children.iter().map(|b| (next_name(), b.clone())).collect();
+                    let sh = shared.clone();
+                    let r = task_group(|tg: TaskGroup<String>| async move {
+                        for (cname, b) in specs {
+                            let t =
+                                tg.spawn_named(cname.clone(), body(b, cname.clone(), sh.clone()));
+                            sh.ids.borrow_mut().push((cname, t.task().id()));
+                        }
+                        Ok::<(), String>(())
+                    })
+                    .await;
+                    match r {
+                        Ok(()) => log!("group -> ok"),
+                        Err(e) => {
+                            let msgs: Vec<String> =
+                                e.errors().iter().map(describe_child_error).collect();
+                            log!("group -> {}", msgs.join(", "));
+                            if *propagate {
+                                if let Some(first) = e.into_errors().into_iter().next() {
+                                    return Some(reraise(first));
+                                }
+                            }
+                        }
+                    }
+                }
+                Op::Timeout { ms, body } => {
+                    // Names are static: the body uses all of its own, run or not.
+                    let after = named.get() + names_used(&body.ops);
+                    let inner = run_ops(&body.ops, name, shared, named);
+                    match timeout(Duration::from_millis(u64::from(*ms)), inner).await {
+                        Ok(Some(ended)) => return Some(ended),
+                        Ok(None) => log!("timeout -> ok {}", body.ret),
+                        Err(_) => log!("timeout -> expired"),
+                    }
+                    named.set(after);
+                }
+                Op::Fail => return Some(Err(format!("fail {name}"))),
+                Op::Panic => panic_any(format!("panic {name}")),
             }
-            Op::Fail => return Err(format!("fail {name}")),
-            Op::Panic => panic_any(format!("panic {name}")),
         }
-    }
-    Ok(u64::from(block.ret))
+        None
+    })
 }
 
 /// Runs `program` on a new runtime with this seed and policy.

@@ -37,6 +37,6 @@ pub mod python;
 pub mod strategy;
 
 pub use self::arbitrary::{case_from_bytes, MAX_DEPTH, MAX_OPS, MAX_SLEEP_MS};
-pub use ast::{child_name, resolve, Block, Case, Millis, Op, Program};
+pub use ast::{child_name, names_used, resolve, Block, Case, Millis, Op, Program};
 pub use interp::{End, Outcome, Run};
 pub use model::Prediction;

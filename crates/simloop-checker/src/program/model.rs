@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use simloop_executor::Instant;
 
-use super::ast::{child_name, resolve, Block, Op, Program};
+use super::ast::{child_name, names_used, resolve, Block, Op, Program};
 use super::interp::{End, Outcome};
 
 /// What the model says about a program.
@@ -77,16 +77,6 @@ impl Kid<'_> {
     }
 }
 
-/// Whether the task, cut at `cut`, may or may not do something that matters at `now`.
-fn at_cut(cut: Cut, now: u64, name: &str, what: &str) -> Result<(), Ambiguous> {
-    match cut {
-        Cut::At(t) if t == now => {
-            Err(format!("{name} is cancelled at {now}ms, the instant it {what}"))
-        }
-        _ => Ok(()),
-    }
-}
-
 fn cancelled(name: &str, cut_at: u64, kids: &[Kid<'_>]) -> Result<Sim, Ambiguous> {
     finish(name, cut_at, End::Cancelled, kids, BTreeSet::new())
 }
@@ -107,6 +97,260 @@ fn finish(
     Ok(Sim { end_time, end, tasks, awaited })
 }
 
+/// How running a list of ops ended.
+enum Flow {
+    /// Ran to the end of the list.
+    Next,
+    /// The task ended (failed or panicked).
+    End(End),
+    /// Stopped by the deadline at this index of `Run::deadlines` (0: the task's
+    /// cancellation; above: a `Timeout`), at that deadline's instant.
+    Stop(usize),
+}
+
+/// One task being simulated.
+struct Run<'a> {
+    name: &'a str,
+    now: u64,
+    step: u64,
+    kids: Vec<Kid<'a>>,
+    /// Child names used so far (names are static: a timeout body uses all of its own).
+    named: usize,
+    awaited: BTreeSet<String>,
+    /// Instants that stop the task: `[0]` its cancellation (`u64::MAX`: none), then one
+    /// per enclosing `Timeout`, outermost first.
+    deadlines: Vec<u64>,
+}
+
+impl<'a> Run<'a> {
+    /// Whether an op that matters, at `now`, may run before or after a deadline at the
+    /// same instant.
+    fn at_deadline(&self, what: &str) -> Result<(), Ambiguous> {
+        if self.deadlines.contains(&self.now) {
+            return Err(format!(
+                "{} {what} at {}ms, the instant it is cancelled or times out",
+                self.name, self.now
+            ));
+        }
+        Ok(())
+    }
+
+    /// The deadline `now` has passed, if any.
+    fn passed(&self) -> Result<Option<usize>, Ambiguous> {
+        let Some(&first) = self.deadlines.iter().min() else { return Ok(None) };
+        if self.now <= first {
+            return Ok(None);
+        }
+        if self.deadlines.iter().filter(|d| **d == first).count() > 1 {
+            return Err(format!(
+                "{} is cancelled and times out (or two timeouts fire) at {first}ms",
+                self.name
+            ));
+        }
+        Ok(self.deadlines.iter().position(|d| *d == first))
+    }
+
+    fn name_next(&mut self) -> String {
+        self.named += 1;
+        child_name(self.name, self.named)
+    }
+
+    fn ops(&mut self, ops: &'a [Op]) -> Result<Flow, Ambiguous> {
+        // Indices in `kids` of the children made by `Spawn` here (the ones with handles).
+        let mut refs: Vec<usize> = Vec::new();
+        for op in ops {
+            match op {
+                Op::Sleep(ms) => {
+                    self.now += u64::from(*ms);
+                    self.step += 1;
+                    if let Some(i) = self.passed()? {
+                        return Ok(Flow::Stop(i));
+                    }
+                }
+                Op::Log(_) => {}
+                Op::Spawn(b) => {
+                    self.at_deadline("spawns a child")?;
+                    let name = self.name_next();
+                    refs.push(self.kids.len());
+                    let (start, step) = (self.now, self.step);
+                    self.kids.push(Kid { block: b, name, start, step, cut: Cut::Never });
+                }
+                Op::Await { child, propagate } => {
+                    let Some(i) = resolve(*child, refs.len()).map(|i| refs[i]) else { continue };
+                    let s = self.kids[i].sim()?;
+                    self.step += 1;
+                    self.now = self.now.max(s.end_time);
+                    if let Some(d) = self.passed()? {
+                        // Stopped while awaiting: the awaited child is cancelled too
+                        // (asyncio's Task.cancel() cancels the future the task waits on).
+                        self.kids[i].cut = Cut::At(self.deadlines[d]);
+                        return Ok(Flow::Stop(d));
+                    }
+                    self.awaited.insert(self.kids[i].name.clone());
+                    self.awaited.extend(s.awaited.iter().cloned());
+                    match s.end {
+                        End::Failed(_) | End::Panicked(_) if *propagate => {
+                            self.at_deadline("ends by propagating a failure")?;
+                            return Ok(Flow::End(s.end));
+                        }
+                        _ => {}
+                    }
+                }
+                Op::Cancel(c) => {
+                    let Some(i) = resolve(*c, refs.len()).map(|i| refs[i]) else { continue };
+                    self.at_deadline("cancels a child")?;
+                    let kid = &self.kids[i];
+                    if kid.cut != Cut::Never {
+                        continue;
+                    }
+                    if kid.start == self.now && kid.step == self.step {
+                        self.kids[i].cut = Cut::BeforeStart;
+                        continue;
+                    }
+                    let s = kid.sim()?;
+                    if s.end_time == self.now {
+                        return Err(format!(
+                            "{} cancels {} at {}ms, the instant it ends",
+                            self.name, kid.name, self.now
+                        ));
+                    }
+                    if s.end_time > self.now {
+                        self.kids[i].cut = Cut::At(self.now);
+                    }
+                }
+                Op::Gather { children, .. } | Op::Group { children, .. } => {
+                    if let Some(flow) = self.gather(op, children)? {
+                        return Ok(flow);
+                    }
+                }
+                Op::Timeout { ms, body } => {
+                    self.deadlines.push(self.now + u64::from(*ms));
+                    let level = self.deadlines.len() - 1;
+                    let after = self.named + names_used(&body.ops);
+                    let flow = self.ops(&body.ops)?;
+                    self.named = after;
+                    if matches!(flow, Flow::Next) {
+                        self.at_deadline("leaves a timeout")?;
+                    }
+                    let deadline = self.deadlines.pop().unwrap_or(self.now);
+                    match flow {
+                        Flow::Next => {}
+                        Flow::Stop(l) if l == level => self.now = deadline,
+                        other => return Ok(other),
+                    }
+                }
+                Op::Fail => {
+                    self.at_deadline("fails")?;
+                    return Ok(Flow::End(End::Failed(format!("fail {}", self.name))));
+                }
+                Op::Panic => {
+                    self.at_deadline("panics")?;
+                    return Ok(Flow::End(End::Panicked(format!("panic {}", self.name))));
+                }
+            }
+        }
+        Ok(Flow::Next)
+    }
+
+    /// `Gather` and `Group`: `None` to go on, or how the task's ops stop.
+    fn gather(&mut self, op: &Op, children: &'a [Block]) -> Result<Option<Flow>, Ambiguous> {
+        if children.is_empty() {
+            return Ok(None);
+        }
+        let group = matches!(op, Op::Group { .. });
+        let (fail_fast, propagate) = match op {
+            Op::Gather { fail_fast, propagate, .. } => (*fail_fast, *fail_fast && *propagate),
+            Op::Group { propagate, .. } => (true, *propagate),
+            _ => (false, false),
+        };
+        let what = if group {
+            "group"
+        } else if fail_fast {
+            "try_gather"
+        } else {
+            "gather"
+        };
+        self.at_deadline("spawns children")?;
+        let first = self.kids.len();
+        for b in children {
+            let name = self.name_next();
+            let (start, step) = (self.now, self.step);
+            self.kids.push(Kid { block: b, name, start, step, cut: Cut::Never });
+        }
+        self.step += 1;
+        let sims = self.kids[first..].iter().map(Kid::sim).collect::<Result<Vec<_>, _>>()?;
+        let last = sims.iter().map(|s| s.end_time).max().unwrap_or(self.now);
+        let failing = if fail_fast {
+            sims.iter()
+                .enumerate()
+                .filter(|(_, s)| is_failure(&s.end))
+                .min_by_key(|(_, s)| s.end_time)
+                .map(|(j, _)| j)
+        } else {
+            None
+        };
+        let resume = match failing {
+            Some(j) => {
+                let tf = sims[j].end_time;
+                let tied = sims
+                    .iter()
+                    .filter(|s| s.end_time == tf && (group || is_failure(&s.end)))
+                    .count();
+                if tied > 1 {
+                    return Err(format!(
+                        "two children of {}'s {what} end at {tf}ms, one failing",
+                        self.name
+                    ));
+                }
+                tf
+            }
+            None => last,
+        };
+        self.now = self.now.max(resume);
+        if let Some(d) = self.passed()? {
+            // Dropping a pending gather or group cancels its unfinished children.
+            let limit = self.deadlines[d];
+            for (j, s) in sims.iter().enumerate() {
+                if s.end_time == limit {
+                    return Err(format!(
+                        "{} is stopped at {limit}ms in its {what}, the instant {} ends",
+                        self.name,
+                        self.kids[first + j].name
+                    ));
+                }
+                if s.end_time > limit {
+                    self.kids[first + j].cut = Cut::At(limit);
+                }
+            }
+            return Ok(Some(Flow::Stop(d)));
+        }
+        for (j, s) in sims.iter().enumerate() {
+            let done = match failing {
+                Some(f) if !group => f == j,
+                _ => true,
+            };
+            if group && failing.is_some() && s.end_time > self.now {
+                // Cancelled by the group. A task cancelled inside its own group cannot
+                // wait for that group's children (Rust drops it), so only what the cut
+                // child awaited before counts.
+                self.kids[first + j].cut = Cut::At(self.now);
+                self.awaited.insert(self.kids[first + j].name.clone());
+                self.awaited.extend(self.kids[first + j].sim()?.awaited);
+                continue;
+            }
+            if done {
+                self.awaited.insert(self.kids[first + j].name.clone());
+                self.awaited.extend(s.awaited.iter().cloned());
+            }
+        }
+        if let (Some(j), true) = (failing, propagate) {
+            self.at_deadline("ends by propagating a failure")?;
+            return Ok(Some(Flow::End(sims[j].end.clone())));
+        }
+        Ok(None)
+    }
+}
+
 fn sim(block: &Block, name: &str, start: u64, cut: Cut) -> Result<Sim, Ambiguous> {
     if cut == Cut::BeforeStart {
         return finish(name, start, End::Cancelled, &[], BTreeSet::new());
@@ -115,180 +359,25 @@ fn sim(block: &Block, name: &str, start: u64, cut: Cut) -> Result<Sim, Ambiguous
         Cut::At(t) => t,
         _ => u64::MAX,
     };
-    let mut now = start;
-    let mut step = 0u64;
-    let mut kids: Vec<Kid<'_>> = Vec::new();
-    // Indices in `kids` of the children made by `Spawn` (the ones with handles).
-    let mut refs: Vec<usize> = Vec::new();
-    let mut awaited = BTreeSet::new();
-    for op in &block.ops {
-        match op {
-            Op::Sleep(ms) => {
-                now += u64::from(*ms);
-                step += 1;
-                if now > limit {
-                    return cancelled(name, limit, &kids);
-                }
-            }
-            Op::Log(_) => {}
-            Op::Spawn(b) => {
-                at_cut(cut, now, name, "spawns a child")?;
-                let cname = child_name(name, kids.len() + 1);
-                refs.push(kids.len());
-                kids.push(Kid { block: b, name: cname, start: now, step, cut: Cut::Never });
-            }
-            Op::Await { child, propagate } => {
-                let Some(i) = resolve(*child, refs.len()).map(|i| refs[i]) else { continue };
-                let s = kids[i].sim()?;
-                step += 1;
-                now = now.max(s.end_time);
-                if now > limit {
-                    // Cancelled while awaiting: the awaited child is cancelled too
-                    // (asyncio's Task.cancel() cancels the future the task waits on).
-                    kids[i].cut = Cut::At(limit);
-                    return cancelled(name, limit, &kids);
-                }
-                awaited.insert(kids[i].name.clone());
-                awaited.extend(s.awaited.iter().cloned());
-                let end = match s.end {
-                    End::Failed(m) if *propagate => End::Failed(m),
-                    End::Panicked(m) if *propagate => End::Panicked(m),
-                    _ => continue,
-                };
-                at_cut(cut, now, name, "ends by propagating a failure")?;
-                return finish(name, now, end, &kids, awaited);
-            }
-            Op::Cancel(c) => {
-                let Some(i) = resolve(*c, refs.len()).map(|i| refs[i]) else { continue };
-                at_cut(cut, now, name, "cancels a child")?;
-                let kid = &kids[i];
-                if kid.cut != Cut::Never {
-                    continue;
-                }
-                if kid.start == now && kid.step == step {
-                    kids[i].cut = Cut::BeforeStart;
-                    continue;
-                }
-                let s = kid.sim()?;
-                if s.end_time == now {
-                    return Err(format!(
-                        "{name} cancels {} at {now}ms, the instant it ends",
-                        kid.name
-                    ));
-                }
-                if s.end_time > now {
-                    kids[i].cut = Cut::At(now);
-                }
-            }
-            Op::Gather { children, .. } | Op::Group { children, .. } => {
-                if children.is_empty() {
-                    continue;
-                }
-                let group = matches!(op, Op::Group { .. });
-                let (fail_fast, propagate) = match op {
-                    Op::Gather { fail_fast, propagate, .. } => {
-                        (*fail_fast, *fail_fast && *propagate)
-                    }
-                    Op::Group { propagate, .. } => (true, *propagate),
-                    _ => unreachable!(),
-                };
-                let what = if group {
-                    "group"
-                } else if fail_fast {
-                    "try_gather"
-                } else {
-                    "gather"
-                };
-                at_cut(cut, now, name, "spawns children")?;
-                let first = kids.len();
-                for b in children {
-                    let cname = child_name(name, kids.len() + 1);
-                    kids.push(Kid { block: b, name: cname, start: now, step, cut: Cut::Never });
-                }
-                step += 1;
-                let sims = kids[first..].iter().map(Kid::sim).collect::<Result<Vec<_>, _>>()?;
-                let last = sims.iter().map(|s| s.end_time).max().unwrap_or(now);
-                let failing = if fail_fast {
-                    sims.iter()
-                        .enumerate()
-                        .filter(|(_, s)| is_failure(&s.end))
-                        .min_by_key(|(_, s)| s.end_time)
-                        .map(|(j, _)| j)
-                } else {
-                    None
-                };
-                let resume = match failing {
-                    Some(j) => {
-                        let tf = sims[j].end_time;
-                        let tied = sims
-                            .iter()
-                            .filter(|s| s.end_time == tf && (group || is_failure(&s.end)))
-                            .count();
-                        if tied > 1 {
-                            return Err(format!(
-                                "two children of {name}'s {what} end at {tf}ms, one failing"
-                            ));
-                        }
-                        tf
-                    }
-                    None => last,
-                }
-                .max(now);
-                if resume > limit {
-                    // Dropping a pending gather or group cancels its unfinished children.
-                    for (j, s) in sims.iter().enumerate() {
-                        if s.end_time == limit {
-                            return Err(format!(
-                                "{name} is cancelled at {limit}ms in its {what}, the instant \
-                                 {} ends",
-                                kids[first + j].name
-                            ));
-                        }
-                        if s.end_time > limit {
-                            kids[first + j].cut = Cut::At(limit);
-                        }
-                    }
-                    return cancelled(name, limit, &kids);
-                }
-                now = resume;
-                for (j, s) in sims.iter().enumerate() {
-                    let done = match failing {
-                        Some(f) if !group => f == j,
-                        _ => true,
-                    };
-                    if group && failing.is_some() && s.end_time > now {
-                        // Cancelled by the group. A task cancelled inside its own group
-                        // cannot wait for that group's children (Rust drops it), so
-                        // only what the cut child awaited before counts.
-                        kids[first + j].cut = Cut::At(now);
-                        if done {
-                            awaited.insert(kids[first + j].name.clone());
-                            awaited.extend(kids[first + j].sim()?.awaited);
-                        }
-                        continue;
-                    }
-                    if done {
-                        awaited.insert(kids[first + j].name.clone());
-                        awaited.extend(s.awaited.iter().cloned());
-                    }
-                }
-                if let (Some(j), true) = (failing, propagate) {
-                    at_cut(cut, now, name, "ends by propagating a failure")?;
-                    return finish(name, now, sims[j].end.clone(), &kids, awaited);
-                }
-            }
-            Op::Fail => {
-                at_cut(cut, now, name, "fails")?;
-                return finish(name, now, End::Failed(format!("fail {name}")), &kids, awaited);
-            }
-            Op::Panic => {
-                at_cut(cut, now, name, "panics")?;
-                return finish(name, now, End::Panicked(format!("panic {name}")), &kids, awaited);
-            }
+    let mut run = Run {
+        name,
+        now: start,
+        step: 0,
+        kids: Vec::new(),
+        named: 0,
+        awaited: BTreeSet::new(),
+        deadlines: vec![limit],
+    };
+    let flow = run.ops(&block.ops)?;
+    let end = match flow {
+        Flow::Next => {
+            run.at_deadline("returns")?;
+            End::Ok(u64::from(block.ret))
         }
-    }
-    at_cut(cut, now, name, "returns")?;
-    finish(name, now, End::Ok(u64::from(block.ret)), &kids, awaited)
+        Flow::End(end) => end,
+        Flow::Stop(_) => return cancelled(name, limit, &run.kids),
+    };
+    finish(name, run.now, end, &run.kids, run.awaited)
 }
 
 fn is_failure(end: &End) -> bool {

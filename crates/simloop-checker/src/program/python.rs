@@ -1,7 +1,7 @@
 //! Renders a program as asyncio Python for the CPython oracle.
 //!
 //! The text defines `async def main()` and one coroutine function per block; it expects
-//! the names `asyncio`, `log`, `Fail`, `Panic`, `aw`, `ga`, `tga` and `grp` that
+//! the names `asyncio`, `log`, `Fail`, `Panic`, `aw`, `ga`, `tga`, `grp` and `to` that
 //! `tests/oracle/program_batch.py` provides. Task names, logged messages and outcomes
 //! are the same as the interpreter's, so the two traces compare line for line.
 
@@ -13,13 +13,19 @@ fn fn_name(task: &str) -> String {
     format!("b_{}", task.replace('.', "_"))
 }
 
-fn render_block(out: &mut String, block: &Block, name: &str) {
-    let mut nested = Vec::new();
-    let mut body = String::new();
-    // Children with handles (made by Spawn), and how many children were named so far.
+/// Renders `ops` as the body of an `async def` (4-space indent) into `body`; the blocks
+/// of new tasks and timeout bodies go into `out` as their own functions.
+fn render_ops(
+    out: &mut String,
+    body: &mut String,
+    ops: &[Op],
+    name: &str,
+    named: &mut usize,
+    bodies: &mut usize,
+) {
+    // Children with handles (made by Spawn here): their names.
     let mut kids: Vec<String> = Vec::new();
-    let mut named = 0;
-    for op in &block.ops {
+    for op in ops {
         match op {
             Op::Sleep(ms) => {
                 let _ = writeln!(body, "    await asyncio.sleep({ms} / 1000)");
@@ -28,15 +34,15 @@ fn render_block(out: &mut String, block: &Block, name: &str) {
                 let _ = writeln!(body, "    log('log {n}')");
             }
             Op::Spawn(b) => {
-                named += 1;
-                let cname = child_name(name, named);
+                *named += 1;
+                let cname = child_name(name, *named);
                 let _ = writeln!(
                     body,
                     "    k{} = asyncio.create_task({}(), name='{cname}')",
                     kids.len(),
                     fn_name(&cname)
                 );
-                nested.push((b, cname.clone()));
+                render_block(out, b, &cname);
                 kids.push(cname);
             }
             Op::Await { child, propagate } => {
@@ -51,15 +57,13 @@ fn render_block(out: &mut String, block: &Block, name: &str) {
                 }
             }
             Op::Gather { children, .. } | Op::Group { children, .. } => {
-                let mut names = Vec::new();
+                let mut fns = Vec::new();
                 for b in children {
-                    named += 1;
-                    let cname = child_name(name, named);
-                    nested.push((b, cname.clone()));
-                    names.push(cname);
+                    *named += 1;
+                    let cname = child_name(name, *named);
+                    render_block(out, b, &cname);
+                    fns.push(format!("({}, '{cname}')", fn_name(&cname)));
                 }
-                let fns: Vec<String> =
-                    names.iter().map(|n| format!("({}, '{n}')", fn_name(n))).collect();
                 let fns = fns.join(", ");
                 let _ = match op {
                     Op::Gather { fail_fast: false, .. } => writeln!(body, "    await ga([{fns}])"),
@@ -71,8 +75,16 @@ fn render_block(out: &mut String, block: &Block, name: &str) {
                         let p = if *propagate { "True" } else { "False" };
                         writeln!(body, "    await grp([{fns}], {p})")
                     }
-                    _ => unreachable!(),
+                    _ => Ok(()),
                 };
+            }
+            Op::Timeout { ms, body: inner } => {
+                *bodies += 1;
+                let f = format!("{}__timeout{}", fn_name(name), *bodies);
+                let mut text = String::new();
+                render_ops(out, &mut text, &inner.ops, name, named, bodies);
+                let _ = writeln!(out, "async def {f}():\n{text}    return {}\n", inner.ret);
+                let _ = writeln!(body, "    await to({ms}, {f})");
             }
             Op::Fail => {
                 let _ = writeln!(body, "    raise Fail('fail {name}')");
@@ -82,11 +94,12 @@ fn render_block(out: &mut String, block: &Block, name: &str) {
             }
         }
     }
-    let _ = writeln!(body, "    return {}", block.ret);
-    for (b, cname) in nested {
-        render_block(out, b, &cname);
-    }
-    let _ = writeln!(out, "async def {}():\n{body}", fn_name(name));
+}
+
+fn render_block(out: &mut String, block: &Block, name: &str) {
+    let mut body = String::new();
+    render_ops(out, &mut body, &block.ops, name, &mut 0, &mut 0);
+    let _ = writeln!(out, "async def {}():\n{body}    return {}\n", fn_name(name), block.ret);
 }
 
 /// The asyncio program: one `async def` per block, and `main`.

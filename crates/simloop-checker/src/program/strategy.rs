@@ -49,6 +49,7 @@ pub fn block(bounds: Bounds, max_ops: usize, depth: u32) -> BoxedStrategy<Block>
     } else {
         let nested = block(bounds, max_ops.saturating_sub(2).max(2), depth - 1);
         let several = vec(nested.clone(), 0..=3);
+        let nested_body = nested.clone();
         prop_oneof![
             10 => leaf_op(bounds.max_sleep_ms),
             4 => nested.prop_map(Op::Spawn),
@@ -57,6 +58,8 @@ pub fn block(bounds: Bounds, max_ops: usize, depth: u32) -> BoxedStrategy<Block>
             ),
             1 => (several, any::<bool>())
                 .prop_map(|(children, propagate)| Op::Group { children, propagate }),
+            1 => (1..=bounds.max_sleep_ms.max(1), nested_body)
+                .prop_map(|(ms, body)| Op::Timeout { ms, body }),
         ]
         .boxed()
     };
