@@ -154,7 +154,10 @@ impl Callbacks {
 
 impl IntoIterator for Callbacks {
     type Item = Option<Callback>;
-    type IntoIter = std::iter::Chain<std::option::IntoIter<Option<Callback>>, std::vec::IntoIter<Option<Callback>>>;
+    type IntoIter = std::iter::Chain<
+        std::option::IntoIter<Option<Callback>>,
+        std::vec::IntoIter<Option<Callback>>,
+    >;
     fn into_iter(self) -> Self::IntoIter {
         Some(self.first).into_iter().chain(self.rest)
     }

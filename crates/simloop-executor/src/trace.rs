@@ -70,13 +70,20 @@ pub enum EventKind {
 
 /// The recorded events of a run, with the task names needed to print them.
 ///
-/// Events are stored compactly (24 bytes each; text payloads aside) because a traced run
-/// of a million tasks records tens of millions of them; [`Trace::events`] builds the
-/// `Event` list on first use.
+/// Events are stored compactly because a traced run of a million tasks records tens of
+/// millions of them: one 8-byte word per event (task and kind), an 8-byte argument for the
+/// kinds that have one (a child id, a deadline, an index into the text payloads), and the
+/// instant once per change of the clock. [`Trace::events`] builds the `Event` list on
+/// first use.
 #[derive(Clone, Debug, Default)]
 pub struct Trace {
-    records: Vec<Record>,
-    /// Payloads of events that do not fit a record (logs, notes, panics), by index.
+    /// Per event: the task id, with the kind in the top byte.
+    words: Vec<u64>,
+    /// Arguments of the events whose kind has one, in event order.
+    args: Vec<u64>,
+    /// (index of the first event at this instant, the instant), in event order.
+    times: Vec<(usize, Instant)>,
+    /// Payloads of events that do not fit a word (logs, notes, panics), by index.
     others: Vec<EventKind>,
     /// Names set explicitly; other tasks are `Task-<id>`.
     names: BTreeMap<TaskId, Rc<str>>,
@@ -89,21 +96,12 @@ impl PartialEq for Trace {
     fn eq(&self, other: &Trace) -> bool {
         self.elapsed == other.elapsed
             && self.names == other.names
-            && self.records.len() == other.records.len()
+            && self.words.len() == other.words.len()
             && self.iter().eq(other.iter())
     }
 }
 
 impl Eq for Trace {}
-
-/// One event in 24 bytes: the instant, the task with the kind in its top byte, and the
-/// kind's argument (a child id, a deadline, or an index into `others`).
-#[derive(Clone, Copy, Debug)]
-struct Record {
-    at: Instant,
-    task_kind: u64,
-    arg: u64,
-}
 
 const KIND_SHIFT: u32 = 56;
 const TASK_MASK: u64 = (1 << KIND_SHIFT) - 1;
@@ -113,6 +111,10 @@ const K_SLEEP: u64 = 2;
 const K_TIMER: u64 = 3;
 const K_FINISHED: u64 = 4;
 const K_OTHER: u64 = 5;
+
+fn has_arg(kind: u64) -> bool {
+    matches!(kind, K_SPAWN | K_SLEEP | K_OTHER)
+}
 
 impl Trace {
     #[inline]
@@ -129,8 +131,13 @@ impl Trace {
             }
         };
         debug_assert!(event.task.0 <= TASK_MASK, "task ids stay below 2^56");
-        let task_kind = (event.task.0 & TASK_MASK) | (kind << KIND_SHIFT);
-        self.records.push(Record { at: event.at, task_kind, arg });
+        if self.times.last().is_none_or(|(_, at)| *at != event.at) {
+            self.times.push((self.words.len(), event.at));
+        }
+        self.words.push((event.task.0 & TASK_MASK) | (kind << KIND_SHIFT));
+        if has_arg(kind) {
+            self.args.push(arg);
+        }
         if self.events.get().is_some() {
             self.events.take();
         }
@@ -139,22 +146,40 @@ impl Trace {
         }
     }
 
-    fn decode(&self, r: &Record) -> Event {
-        let task = TaskId(r.task_kind & TASK_MASK);
-        let kind = match r.task_kind >> KIND_SHIFT {
-            K_SPAWN => EventKind::Spawn { child: TaskId(r.arg) },
+    fn decode(&self, at: Instant, word: u64, arg: u64) -> Event {
+        let task = TaskId(word & TASK_MASK);
+        let kind = match word >> KIND_SHIFT {
+            K_SPAWN => EventKind::Spawn { child: TaskId(arg) },
             K_START => EventKind::Start,
-            K_SLEEP => EventKind::Sleep { until: Instant::from_nanos(r.arg) },
+            K_SLEEP => EventKind::Sleep { until: Instant::from_nanos(arg) },
             K_TIMER => EventKind::TimerFired,
             K_FINISHED => EventKind::Finished,
-            _ => self.others[r.arg as usize].clone(),
+            _ => self.others[arg as usize].clone(),
         };
-        Event { at: r.at, task, kind }
+        Event { at, task, kind }
     }
 
     /// The events in order, decoded one at a time.
-    fn iter(&self) -> impl DoubleEndedIterator<Item = Event> + ExactSizeIterator + '_ {
-        self.records.iter().map(|r| self.decode(r))
+    fn iter(&self) -> impl Iterator<Item = Event> + '_ {
+        self.raw().map(|(at, word, arg)| self.decode(at, word, arg))
+    }
+
+    /// The events in order as (instant, word, argument), without building them.
+    fn raw(&self) -> impl Iterator<Item = (Instant, u64, u64)> + '_ {
+        let (mut next_arg, mut next_time, mut at) = (0, 0, Instant::ZERO);
+        self.words.iter().enumerate().map(move |(i, &word)| {
+            while self.times.get(next_time).is_some_and(|(first, _)| *first <= i) {
+                at = self.times[next_time].1;
+                next_time += 1;
+            }
+            let arg = if has_arg(word >> KIND_SHIFT) {
+                next_arg += 1;
+                self.args[next_arg - 1]
+            } else {
+                0
+            };
+            (at, word, arg)
+        })
     }
 
     pub(crate) fn set_name(&mut self, task: TaskId, name: Rc<str>) {
@@ -173,12 +198,12 @@ impl Trace {
 
     /// Number of events recorded.
     pub fn len(&self) -> usize {
-        self.records.len()
+        self.words.len()
     }
 
     /// Whether no event was recorded.
     pub fn is_empty(&self) -> bool {
-        self.records.is_empty()
+        self.words.is_empty()
     }
 
     /// The virtual time the run took (the clock when it ended).
@@ -196,9 +221,10 @@ impl Trace {
     pub fn tasks(&self) -> impl Iterator<Item = (TaskId, &str)> {
         let all = self.all_names.get_or_init(|| {
             let mut all = self.names.clone();
-            for r in self.records.iter().filter(|r| r.task_kind >> KIND_SHIFT == K_SPAWN) {
-                let id = TaskId(r.arg);
-                all.entry(id).or_insert_with(|| format!("Task-{}", id.0).into());
+            for e in self.iter() {
+                if let EventKind::Spawn { child } = e.kind {
+                    all.entry(child).or_insert_with(|| format!("Task-{}", child.0).into());
+                }
             }
             all
         });
@@ -207,13 +233,10 @@ impl Trace {
 
     /// The `log!` messages, as (instant, task name, message).
     pub fn logs(&self) -> Vec<(Instant, String, String)> {
-        self.records
-            .iter()
-            .filter(|r| r.task_kind >> KIND_SHIFT == K_OTHER)
-            .filter_map(|r| match &self.others[r.arg as usize] {
-                EventKind::Log(m) => {
-                    Some((r.at, self.name(TaskId(r.task_kind & TASK_MASK)), m.clone()))
-                }
+        self.raw()
+            .filter(|(_, word, _)| word >> KIND_SHIFT == K_OTHER)
+            .filter_map(|(at, word, arg)| match &self.others[arg as usize] {
+                EventKind::Log(m) => Some((at, self.name(TaskId(word & TASK_MASK)), m.clone())),
                 _ => None,
             })
             .collect()
@@ -250,20 +273,16 @@ impl Trace {
 
     /// The last `n` events of one task, rendered (for failure reports).
     pub fn last_events_of(&self, task: TaskId, n: usize) -> Vec<String> {
-        let mut v: Vec<String> = self
+        let mine: Vec<Event> = self.iter().filter(|e| e.task == task).collect();
+        mine[mine.len().saturating_sub(n)..]
             .iter()
-            .rev()
-            .filter(|e| e.task == task)
-            .take(n)
             .map(|e| format!("{} {}", e.at, self.describe(&e.kind)))
-            .collect();
-        v.reverse();
-        v
+            .collect()
     }
 
     /// The last `n` events of the run, rendered (for failure reports).
     pub fn tail(&self, n: usize) -> String {
-        let start = self.records.len().saturating_sub(n);
+        let start = self.words.len().saturating_sub(n);
         let mut out = String::new();
         for e in self.iter().skip(start) {
             out.push_str(&Trace::line(e.at, &self.name(e.task), &self.describe(&e.kind)));
@@ -295,6 +314,36 @@ impl Trace {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn compact_storage_gives_back_every_event_in_order() {
+        let t1 = Instant::from_secs(1);
+        let (a, b) = (TaskId(1), TaskId(7));
+        let events = vec![
+            Event { at: Instant::ZERO, task: a, kind: EventKind::Spawn { child: b } },
+            Event { at: Instant::ZERO, task: b, kind: EventKind::Start },
+            Event { at: Instant::ZERO, task: b, kind: EventKind::Sleep { until: t1 } },
+            Event { at: Instant::ZERO, task: a, kind: EventKind::Note("n".into()) },
+            Event { at: t1, task: b, kind: EventKind::TimerFired },
+            Event { at: t1, task: b, kind: EventKind::Log("hi".into()) },
+            Event { at: t1, task: b, kind: EventKind::Finished },
+            Event { at: Instant::from_secs(2), task: a, kind: EventKind::Cancelled },
+        ];
+        let mut t = Trace::default();
+        for e in &events {
+            t.push(e.clone());
+        }
+        assert_eq!(t.events(), &events[..]);
+        assert_eq!(t.len(), 8);
+        t.push(Event { at: Instant::from_secs(2), task: a, kind: EventKind::Finished });
+        assert_eq!(t.events().len(), 9, "a push after events() rebuilds the list");
+        assert_eq!(
+            t.tasks().map(|(id, n)| (id.0, n.to_string())).collect::<Vec<_>>(),
+            vec![(7, "Task-7".to_string())]
+        );
+        assert_eq!(t.last_events_of(b, 2), vec!["1.000s log hi", "1.000s finished"]);
+        assert_eq!(t.logs(), vec![(t1, "Task-7".to_string(), "hi".to_string())]);
+    }
 
     #[test]
     fn text_matches_the_oracle_layout() {
