@@ -40,11 +40,11 @@ fn main() {
     let only: Option<String> = flag(&args, "--only");
     // For profiling one side: `--side simloop|simloop-off|tokio`.
     let side: Option<String> = flag(&args, "--side");
-    let runs = |name: &str| side.as_deref().is_none_or(|s| s == name);
+    let runs = |name: &str| side.as_deref().map_or(true, |s| s == name);
     let workloads = if quick { quick_set() } else { full_set() };
     let mut rows: Vec<Row> = workloads
         .into_iter()
-        .filter(|w| only.as_ref().is_none_or(|o| w.label().starts_with(o.as_str())))
+        .filter(|w| only.as_ref().map_or(true, |o| w.label().starts_with(o.as_str())))
         .map(|workload| Row { workload, sim_on: vec![], sim_off: vec![], tokio: vec![] })
         .collect();
     for round in 0..rounds {

@@ -55,19 +55,17 @@ fn timed(main: impl Future<Output = ()>) -> (Duration, Spent) {
 }
 
 /// W1 on tokio, with the given per-task sleeps.
-pub fn sleep_storm_main(table: Vec<TaskSleeps>) -> impl Future<Output = ()> {
-    async move {
-        let mut handles = Vec::with_capacity(table.len());
-        for ms in table {
-            handles.push(tokio::spawn(async move {
-                for m in ms {
-                    sleep(Duration::from_millis(u64::from(m))).await;
-                }
-            }));
-        }
-        for h in handles {
-            h.await.expect("sleeper finishes");
-        }
+pub async fn sleep_storm_main(table: Vec<TaskSleeps>) {
+    let mut handles = Vec::with_capacity(table.len());
+    for ms in table {
+        handles.push(tokio::spawn(async move {
+            for m in ms {
+                sleep(Duration::from_millis(u64::from(m))).await;
+            }
+        }));
+    }
+    for h in handles {
+        h.await.expect("sleeper finishes");
     }
 }
 

@@ -131,7 +131,7 @@ impl Trace {
             }
         };
         debug_assert!(event.task.0 <= TASK_MASK, "task ids stay below 2^56");
-        if self.times.last().is_none_or(|(_, at)| *at != event.at) {
+        if self.times.last().map_or(true, |(_, at)| *at != event.at) {
             self.times.push((self.words.len(), event.at));
         }
         self.words.push((event.task.0 & TASK_MASK) | (kind << KIND_SHIFT));
