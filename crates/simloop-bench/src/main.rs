@@ -199,20 +199,24 @@ fn rss_child(args: &[String]) {
     let tasks: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(100_000);
     let table = sleeps::storm(tasks);
     let before = rss::peak_bytes().unwrap_or(0);
-    let parked = match side {
-        "tokio" => tok::runtime().block_on(tok_park(table)),
+    // The parked future prints the growth per task and exits the process: the teardown
+    // of a million pending tasks is not what is measured.
+    match side {
+        "tokio" => tok::runtime().block_on(tok_park(table, before)),
         _ => {
             let mut rt = simloop_executor::Runtime::builder().tracing(side == "simloop").build();
-            rt.block_on(sim_park(table))
+            rt.block_on(sim_park(table, before))
         }
-    };
-    let grown = parked.saturating_sub(before);
-    println!("{}", grown as f64 / tasks as f64);
-    // Skip the teardown: the measurement is taken.
-    std::process::exit(0);
+    }
 }
 
-async fn sim_park(table: Vec<sleeps::TaskSleeps>) -> u64 {
+fn report_and_exit(before: u64, tasks: usize) -> ! {
+    let parked = rss::peak_bytes().unwrap_or(0);
+    println!("{}", parked.saturating_sub(before) as f64 / tasks as f64);
+    std::process::exit(0)
+}
+
+async fn sim_park(table: Vec<sleeps::TaskSleeps>, before: u64) {
     use std::cell::Cell;
     use std::rc::Rc;
     let n = table.len();
@@ -230,12 +234,11 @@ async fn sim_park(table: Vec<sleeps::TaskSleeps>) -> u64 {
     while started.get() < n {
         simloop_executor::yield_now().await;
     }
-    let peak = rss::peak_bytes().unwrap_or(0);
     std::hint::black_box(&handles);
-    peak
+    report_and_exit(before, n)
 }
 
-async fn tok_park(table: Vec<sleeps::TaskSleeps>) -> u64 {
+async fn tok_park(table: Vec<sleeps::TaskSleeps>, before: u64) {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Arc;
     let n = table.len();
@@ -253,7 +256,6 @@ async fn tok_park(table: Vec<sleeps::TaskSleeps>) -> u64 {
     while started.load(Ordering::Relaxed) < n {
         tokio::task::yield_now().await;
     }
-    let peak = rss::peak_bytes().unwrap_or(0);
     std::hint::black_box(&handles);
-    peak
+    report_and_exit(before, n)
 }

@@ -164,6 +164,24 @@ impl Trace {
         self.raw().map(|(at, word, arg)| self.decode(at, word, arg))
     }
 
+    /// The events from the last to the first as (instant, word, argument).
+    fn raw_rev(&self) -> impl Iterator<Item = (Instant, u64, u64)> + '_ {
+        let (mut args_left, mut times_left) = (self.args.len(), self.times.len());
+        self.words.iter().enumerate().rev().map(move |(i, &word)| {
+            while times_left > 0 && self.times[times_left - 1].0 > i {
+                times_left -= 1;
+            }
+            let at = times_left.checked_sub(1).map_or(Instant::ZERO, |t| self.times[t].1);
+            let arg = if has_arg(word >> KIND_SHIFT) {
+                args_left -= 1;
+                self.args[args_left]
+            } else {
+                0
+            };
+            (at, word, arg)
+        })
+    }
+
     /// The events in order as (instant, word, argument), without building them.
     fn raw(&self) -> impl Iterator<Item = (Instant, u64, u64)> + '_ {
         let (mut next_arg, mut next_time, mut at) = (0, 0, Instant::ZERO);
@@ -273,11 +291,17 @@ impl Trace {
 
     /// The last `n` events of one task, rendered (for failure reports).
     pub fn last_events_of(&self, task: TaskId, n: usize) -> Vec<String> {
-        let mine: Vec<Event> = self.iter().filter(|e| e.task == task).collect();
-        mine[mine.len().saturating_sub(n)..]
-            .iter()
-            .map(|e| format!("{} {}", e.at, self.describe(&e.kind)))
-            .collect()
+        let mut v: Vec<String> = self
+            .raw_rev()
+            .filter(|(_, word, _)| word & TASK_MASK == task.0)
+            .take(n)
+            .map(|(at, word, arg)| {
+                let e = self.decode(at, word, arg);
+                format!("{} {}", e.at, self.describe(&e.kind))
+            })
+            .collect();
+        v.reverse();
+        v
     }
 
     /// The last `n` events of the run, rendered (for failure reports).
@@ -337,6 +361,9 @@ mod tests {
         assert_eq!(t.len(), 8);
         t.push(Event { at: Instant::from_secs(2), task: a, kind: EventKind::Finished });
         assert_eq!(t.events().len(), 9, "a push after events() rebuilds the list");
+        let mut backwards: Vec<(Instant, u64, u64)> = t.raw_rev().collect();
+        backwards.reverse();
+        assert_eq!(backwards, t.raw().collect::<Vec<_>>());
         assert_eq!(
             t.tasks().map(|(id, n)| (id.0, n.to_string())).collect::<Vec<_>>(),
             vec![(7, "Task-7".to_string())]
