@@ -1,0 +1,58 @@
+//! What the generated-program tests found where simloop and CPython differ on purpose,
+//! pinned as exact expectations (see `tests/oracle/program_batch.py` for how the
+//! differential test accounts for them).
+
+use simloop_checker::program::{interp, Block, End, Op, Program};
+use simloop_executor::Policy;
+
+fn block(ops: Vec<Op>) -> Block {
+    Block { ops, ret: 0 }
+}
+
+fn group(children: Vec<Block>) -> Op {
+    Op::Group { children, propagate: false }
+}
+
+/// Cancelling a task that awaits another reaches the awaited task when the canceller's
+/// future is dropped, one step later than CPython's `Task.cancel()`. Here the group's
+/// abort cancels `t2` while it awaits `t2.1`; `t2.1` has already been queued, so it runs
+/// one step and spawns `t2.1.1`, which logs. On CPython `t2.1` is cancelled before its
+/// first step and nothing is logged but the group's result.
+#[test]
+fn cancel_reaches_the_awaited_task_one_step_later() {
+    let grandchild = block(vec![Op::Log(9)]);
+    let child = block(vec![Op::Spawn(grandchild), Op::Sleep(5)]);
+    let t2 = block(vec![Op::Spawn(child), Op::Await { child: 0, propagate: false }]);
+    let program = Program { main: block(vec![group(vec![block(vec![Op::Panic]), t2])]) };
+    let run = interp::run(&program, 0, Policy::Fifo);
+    assert_eq!(
+        run.trace.text(),
+        "   0.000s  t2.1.1       log 9\n   0.000s  main         group -> panicked panic t1\n\
+         -- elapsed 0.000s"
+    );
+    assert_eq!(run.outcome.tasks["t2"], End::Cancelled);
+    assert_eq!(run.outcome.tasks["t2.1"], End::Cancelled);
+}
+
+/// A task cancelled while it waits in its own TaskGroup cannot wait for that group's
+/// children (Rust drops it). The outer group then ends without waiting for them either;
+/// whether `t1.2`'s cancellation is processed before main returns depends on the order
+/// of steps. CPython always waits for `t1.2`.
+#[test]
+fn a_cancelled_group_does_not_wait_for_its_children() {
+    let inner = group(vec![block(vec![]), block(vec![Op::Sleep(21), Op::Sleep(611)])]);
+    let outer = group(vec![
+        block(vec![inner]),
+        block(vec![]),
+        block(vec![Op::Sleep(1), Op::Fail]),
+    ]);
+    let program = Program { main: block(vec![outer]) };
+    let ends: Vec<End> = (0..64)
+        .map(|seed| interp::run(&program, seed, Policy::pct(3)).outcome.tasks["t1.2"].clone())
+        .collect();
+    assert!(ends.contains(&End::Cancelled), "{ends:?}");
+    assert!(ends.contains(&End::Pending), "{ends:?}");
+    let fifo = interp::run(&program, 0, Policy::Fifo);
+    assert_eq!(fifo.outcome.tasks["t1.2"], End::Cancelled);
+    assert_eq!(fifo.outcome.elapsed.as_nanos(), 1_000_000);
+}
