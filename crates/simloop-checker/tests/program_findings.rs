@@ -41,11 +41,7 @@ fn cancel_reaches_the_awaited_task_one_step_later() {
 #[test]
 fn a_cancelled_group_does_not_wait_for_its_children() {
     let inner = group(vec![block(vec![]), block(vec![Op::Sleep(21), Op::Sleep(611)])]);
-    let outer = group(vec![
-        block(vec![inner]),
-        block(vec![]),
-        block(vec![Op::Sleep(1), Op::Fail]),
-    ]);
+    let outer = group(vec![block(vec![inner]), block(vec![]), block(vec![Op::Sleep(1), Op::Fail])]);
     let program = Program { main: block(vec![outer]) };
     let ends: Vec<End> = (0..64)
         .map(|seed| interp::run(&program, seed, Policy::pct(3)).outcome.tasks["t1.2"].clone())
