@@ -45,7 +45,38 @@ class Panic(Exception):
     """A program's `panic` op (a Rust panic)."""
 
 
-class DropOrderTask(asyncio.tasks._PyTask):
+class Lingering(asyncio.futures._PyFuture):
+    """Holds a task's completion (result, failure or cancellation) until the tasks it must
+    outlive are done: simloop's `finish_after`, which a dropped gather or task group calls
+    for the children it cancels. Sits after _PyTask in the MRO, so the `super().set_result`
+    / `super().set_exception` / `super().cancel` calls of Task.__step land here."""
+
+    def _linger(self, finish):
+        pending = [t for t in getattr(self, '_sim_lingering', ()) if not t.done()]
+        if pending:
+            pending[0].add_done_callback(lambda _: self._linger(finish))
+            return None
+        self._sim_lingering = []
+        return finish()
+
+    def set_result(self, result):
+        self._linger(lambda: asyncio.futures._PyFuture.set_result(self, result))
+
+    def set_exception(self, exception):
+        self._linger(lambda: asyncio.futures._PyFuture.set_exception(self, exception))
+
+    def cancel(self, msg=None):
+        if getattr(self, '_sim_lingering', None):
+            self._linger(lambda: asyncio.futures._PyFuture.cancel(self, msg=msg))
+            return True
+        return asyncio.futures._PyFuture.cancel(self, msg=msg)
+
+    def linger_on(self, tasks):
+        self._sim_lingering = getattr(self, '_sim_lingering', []) + [
+            t for t in tasks if not t.done() and t is not self]
+
+
+class DropOrderTask(asyncio.tasks._PyTask, Lingering):
     """A task whose cancel() reaches the awaited task or gather at its own next step."""
 
     def cancel(self, msg=None):
@@ -59,8 +90,9 @@ class DropOrderTask(asyncio.tasks._PyTask):
         if (not self.done() and group is not None and waiter is not None
                 and waiter is group[0]._on_completed_fut):
             # Waiting in a TaskGroup's __aexit__: simloop drops the group at the task's
-            # turn, which cancels the unfinished children (in creation order) without
-            # waiting for them.
+            # turn, which cancels the unfinished children (in creation order); the task
+            # then completes once they are done (simloop_executor::finish_after), one
+            # step after the last of them, without raising their errors.
             waiter.remove_done_callback(self._Task__wakeup)
             self._fut_waiter = None
             self._num_cancels_requested += 1
@@ -68,8 +100,10 @@ class DropOrderTask(asyncio.tasks._PyTask):
             tg, children = group
 
             def drop_group():
-                for t in children:
+                unfinished = [t for t in children if not t.done()]
+                for t in unfinished:
                     t.cancel()
+                self.linger_on(unfinished)
                 tg._tasks.clear()
                 self._Task__step()
 
@@ -86,6 +120,10 @@ class DropOrderTask(asyncio.tasks._PyTask):
         self._cancel_message = msg
 
         def drop():
+            if isinstance(waiter, asyncio.tasks._GatheringFuture) and not waiter.done():
+                # A dropped gather cancels its unfinished children and the dropping task
+                # completes only once they are done (simloop's finish_after).
+                self.linger_on(waiter._children)
             waiter.cancel()
             self._Task__step()
 

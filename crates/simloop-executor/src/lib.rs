@@ -69,8 +69,8 @@ pub use rng::{random_range, random_u64, SimRng};
 pub use runtime::{parse_seed, run, Builder, Runtime, DEFAULT_STEP_LIMIT};
 pub use sleep::{sleep, sleep_until, yield_now, Sleep, YieldNow};
 pub use spawn::{
-    current_task, current_task_id, current_task_name, set_current_task_name, spawn, spawn_named,
-    try_spawn,
+    current_task, current_task_id, current_task_name, finish_after, set_current_task_name, spawn,
+    spawn_named, try_spawn,
 };
 pub use task::{Join, Task, TaskError, TaskId, TaskRef, TaskState, WaitOn};
 pub use trace::{Event, EventKind, Trace};

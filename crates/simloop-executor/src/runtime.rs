@@ -7,6 +7,7 @@
 //! pending while main is still pending, the run is a deadlock and fails at once.
 
 use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::future::Future;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe, Location};
 use std::rc::Rc;
@@ -220,6 +221,7 @@ pub(crate) struct Inner {
     pub(crate) clock: Cell<Instant>,
     pub(crate) timers: RefCell<TimerQueue>,
     pub(crate) callbacks: PendingCallbacks,
+    lingering: RefCell<HashMap<TaskId, Vec<TaskRef>>>,
     pub(crate) ready: RefCell<ReadyQueue>,
     tasks: RefCell<Slab<TaskEntry>>,
     trace: RefCell<Trace>,
@@ -257,6 +259,7 @@ impl Inner {
             clock: Cell::new(Instant::ZERO),
             timers: RefCell::default(),
             callbacks: PendingCallbacks::default(),
+            lingering: RefCell::default(),
             ready: RefCell::default(),
             tasks: RefCell::default(),
             trace: RefCell::new(trace),
@@ -562,6 +565,37 @@ impl Inner {
             None => {}
         }
         Ok(())
+    }
+
+    /// Makes the current task outlive `task` (see [`crate::finish_after`]).
+    pub(crate) fn add_lingering(&self, task: &TaskRef) {
+        let Some(current) = self.current_task_ref() else { return };
+        if task.is_done() || current.id() == task.id() {
+            return;
+        }
+        current.header().lingers.set(true);
+        self.lingering.borrow_mut().entry(current.id()).or_default().push(task.clone());
+    }
+
+    /// Whether `header`'s task still has to wait for a task it must outlive; if so, its
+    /// waker is registered on that task.
+    pub(crate) fn still_lingering(&self, header: &Header, waker: &Waker) -> bool {
+        let first = {
+            let mut map = self.lingering.borrow_mut();
+            let Some(list) = map.get_mut(&header.id) else { return false };
+            list.retain(|t| !t.is_done());
+            match list.first() {
+                Some(t) => t.clone(),
+                None => {
+                    map.remove(&header.id);
+                    header.lingers.set(false);
+                    return false;
+                }
+            }
+        };
+        first.add_done_waker(waker.clone());
+        self.end_poll(header);
+        true
     }
 
     /// Called by a task's future when it completes, so the loop can forget it.

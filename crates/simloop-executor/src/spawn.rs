@@ -93,3 +93,15 @@ pub fn set_current_task_name(name: impl Into<String>) {
         }
     })
 }
+
+/// Makes the current task wait, when it finishes or is cancelled, until `task` is done
+/// too: its completion (and so its awaiters) is held back until then. This is how a
+/// structured-concurrency scope keeps its guarantee under cancellation: asyncio's
+/// `TaskGroup` waits for its children even when the task running it is cancelled, and
+/// simloop's task group, dropped by a cancellation, asks for its children's cancellation
+/// and then calls this for each.
+///
+/// No-op outside a task, for a task that is already done, or for the current task itself.
+pub fn finish_after(task: &TaskRef) {
+    context::with(|rt| rt.add_lingering(task));
+}

@@ -174,6 +174,8 @@ pub(crate) struct Header {
     cancel_requested: Cell<bool>,
     pub(crate) future_alive: Cell<bool>,
     retrieved: Cell<bool>,
+    /// Whether the task must outlive other tasks ([`crate::finish_after`]).
+    pub(crate) lingers: Cell<bool>,
     pub(crate) waiting: Cell<(WaitOn, u32)>,
     pub(crate) id: TaskId,
     callbacks: RefCell<Callbacks>,
@@ -202,6 +204,7 @@ impl Header {
             state: Cell::new(TaskState::Pending),
             cancel_requested: Cell::new(false),
             future_alive: Cell::new(true),
+            lingers: Cell::new(false),
             callbacks: RefCell::new(Callbacks::default()),
             retrieved: Cell::new(false),
             panic_msg: RefCell::new(None),
@@ -365,6 +368,8 @@ pin_project! {
         started: bool,
         // Whether the runtime records events (a copy, to skip the thread-local lookup).
         tracing: bool,
+        // The outcome, held while the task waits for the tasks it must outlive.
+        stash: Option<(Outcome<F::Output>, TaskState)>,
     }
     impl<F: Future> PinnedDrop for TaskFuture<F> {
         fn drop(this: Pin<&mut Self>) {
@@ -375,7 +380,7 @@ pin_project! {
 
 impl<F: Future> TaskFuture<F> {
     pub(crate) fn new(inner: F, core: Rc<TaskCore<F::Output>>, tracing: bool) -> Self {
-        TaskFuture { inner: Some(inner), core, started: false, tracing }
+        TaskFuture { inner: Some(inner), core, started: false, tracing, stash: None }
     }
 }
 
@@ -392,47 +397,60 @@ where
         if header.is_done() {
             return Poll::Ready(());
         }
-        if header.cancel_requested.get() {
-            // Dropping the future is Rust's cancellation; its destructors run inside the
-            // runtime, so timers it registered are removed at once.
-            this.inner.set(None);
-            *this.core.result.borrow_mut() = Some(Outcome::Cancelled);
-            context::record(header.id, EventKind::Cancelled);
-            let erased: Rc<dyn ErasedTask> = this.core.clone();
-            header.complete(TaskRef(erased), TaskState::Cancelled);
-            context::with(|rt| rt.task_done());
-            return Poll::Ready(());
-        }
-        let Some(fut) = this.inner.as_mut().as_pin_mut() else {
-            return Poll::Ready(());
-        };
-        if !*this.started {
-            *this.started = true;
-            if *this.tracing {
-                context::record(header.id, EventKind::Start);
-            }
-        }
-        let polled = catch_unwind(AssertUnwindSafe(|| fut.poll(cx)));
-        let (outcome, state) = match polled {
-            Ok(Poll::Pending) => {
-                context::with(|rt| rt.end_poll(header));
-                return Poll::Pending;
-            }
-            Ok(Poll::Ready(v)) => {
-                if *this.tracing {
-                    context::record(header.id, EventKind::Finished);
+        if this.stash.is_none() {
+            if header.cancel_requested.get() {
+                // Dropping the future is Rust's cancellation; its destructors run inside
+                // the runtime, so timers it registered are removed at once.
+                this.inner.set(None);
+                *this.stash = Some((Outcome::Cancelled, TaskState::Cancelled));
+            } else {
+                let Some(fut) = this.inner.as_mut().as_pin_mut() else {
+                    return Poll::Ready(());
+                };
+                if !*this.started {
+                    *this.started = true;
+                    if *this.tracing {
+                        context::record(header.id, EventKind::Start);
+                    }
                 }
-                (Outcome::Ok(v), TaskState::Finished)
+                let polled = catch_unwind(AssertUnwindSafe(|| fut.poll(cx)));
+                let done = match polled {
+                    Ok(Poll::Pending) => {
+                        context::with(|rt| rt.end_poll(header));
+                        return Poll::Pending;
+                    }
+                    Ok(Poll::Ready(v)) => {
+                        if *this.tracing {
+                            context::record(header.id, EventKind::Finished);
+                        }
+                        (Outcome::Ok(v), TaskState::Finished)
+                    }
+                    Err(payload) => {
+                        let msg = panic_message(payload.as_ref());
+                        context::record(header.id, EventKind::Panicked(msg.clone()));
+                        *header.panic_msg.borrow_mut() = Some(msg.clone());
+                        *this.core.panic_payload.borrow_mut() = Some(payload);
+                        (Outcome::Panicked(msg), TaskState::Panicked)
+                    }
+                };
+                this.inner.set(None);
+                *this.stash = Some(done);
             }
-            Err(payload) => {
-                let msg = panic_message(payload.as_ref());
-                context::record(header.id, EventKind::Panicked(msg.clone()));
-                *header.panic_msg.borrow_mut() = Some(msg.clone());
-                *this.core.panic_payload.borrow_mut() = Some(payload);
-                (Outcome::Panicked(msg), TaskState::Panicked)
-            }
+        }
+        // A task that must outlive others (a cancelled task group's children) completes
+        // only once they are done, as asyncio's TaskGroup waits for its children even
+        // when the task running it is cancelled.
+        if header.lingers.get()
+            && context::with(|rt| rt.still_lingering(header, cx.waker())) == Some(true)
+        {
+            return Poll::Pending;
+        }
+        let Some((outcome, state)) = this.stash.take() else {
+            return Poll::Ready(());
         };
-        this.inner.set(None);
+        if state == TaskState::Cancelled {
+            context::record(header.id, EventKind::Cancelled);
+        }
         *this.core.result.borrow_mut() = Some(outcome);
         let erased: Rc<dyn ErasedTask> = this.core.clone();
         if state == TaskState::Panicked {

@@ -214,6 +214,10 @@ impl Core {
         };
         for c in children.iter().filter(|c| !c.is_done()) {
             c.cancel();
+            // The task that dropped the gather completes only once these children are
+            // done, so no child outlives the scope that cancelled it (asyncio's cancelled
+            // gather completes only when its children have).
+            simloop_executor::finish_after(c);
         }
         true
     }
@@ -236,6 +240,10 @@ impl Core {
         };
         for c in children.iter().filter(|c| !c.is_done()) {
             c.cancel();
+            // The task that dropped the gather completes only once these children are
+            // done, so no child outlives the scope that cancelled it (asyncio's cancelled
+            // gather completes only when its children have).
+            simloop_executor::finish_after(c);
         }
     }
 }

@@ -504,6 +504,10 @@ impl<Fut: Future, E> Drop for TaskGroupRun<Fut, E> {
         self.body = None;
         for t in &cancel {
             t.cancel();
+            // Structured concurrency under cancellation: the task running this group
+            // completes only once these children are done (asyncio's TaskGroup waits for
+            // them in `__aexit__` even when cancelled).
+            simloop_executor::finish_after(t);
         }
     }
 }
