@@ -25,11 +25,12 @@ These settings differ from plain vclock.py:
   `Task.cancel()` -> `_fut_waiter.cancel()`. Without this the first of those steps shows
   up in traces (an inner task that CPython cancels before its first step gets one step
   on simloop). Set SIMLOOP_ORACLE_EAGER_CANCEL=1 to run plain CPython order instead.
-- A task cancelled from outside while it waits in a TaskGroup: simloop drops the group,
-  which cancels the unfinished children without waiting for them, and the task ends
-  cancelled at that turn (simloop_primitives::task_group documents this); CPython waits
-  for the children and, if one failed, raises the ExceptionGroup and the task goes on.
-  The runner does what simloop does (DropOrderTask.cancel, grp()).
+- A task cancelled from outside while it waits in a TaskGroup (or a gather): simloop
+  drops the group, which cancels the unfinished children; the task runs no more code but
+  completes (cancelled) only once those children are done (simloop_executor::finish_after);
+  CPython waits for the children inside __aexit__ and, if one failed, raises the
+  ExceptionGroup and the task goes on. The runner does what simloop does
+  (DropOrderTask.cancel, Lingering, grp()).
 """
 import asyncio, os, sys, warnings
 

@@ -22,8 +22,9 @@
 //!
 //! Differences from asyncio, all from Rust's cancellation being a drop: a child cannot
 //! raise an error while being cancelled, and if the task running the group is itself
-//! cancelled (its future dropped), the group requests cancellation of its children but
-//! cannot wait for them.
+//! cancelled (its future dropped), the group requests cancellation of its children and
+//! cannot run code after them; the cancelled task still completes only once they are
+//! done ([`simloop_executor::finish_after`]), so no child outlives the group's owner.
 //!
 //! ```
 //! use simloop_executor::{log, sleep, Runtime};
