@@ -3,6 +3,7 @@
 //! timeout, a timeout that fires first, ties at the deadline, completion order, shielding
 //! from the awaiter's cancellation.
 
+mod guide;
 mod prim_support;
 
 use std::time::Duration;
@@ -90,79 +91,11 @@ fn wait_resumes_its_caller_two_steps_after_the_deciding_task() {
     assert_eq!(rt.trace().text(), oracle("hop_06_wait"));
 }
 
-async fn job(name: &'static str, d: Duration, fail: bool) -> Out {
-    let guard = OnCancel::new(format!("{name} cancelled (should not happen)"));
-    sleep(d).await;
-    guard.disarm();
-    if fail {
-        log!("{name} raising");
-        return Err(ValueError(name.into()));
-    }
-    log!("{name} done");
-    Ok(name.into())
-}
-
-fn ms(n: u64) -> Duration {
-    Duration::from_millis(n)
-}
-
-async fn run(
-    label: &str,
-    specs: &[(&'static str, u64, bool)],
-    when: ReturnWhen,
-    timeout: Option<Duration>,
-) {
-    let ts: Vec<_> =
-        specs.iter().map(|&(n, d, f)| spawn_named(n, job(n, ms(d * 1000), f))).collect();
-    let (done, pending) = wait(ts, when, timeout).await;
-    log!("{label}: done={} pending={}", names(&done), names(&pending));
-    // Let the rest finish: wait never cancels.
-    wait(done.into_iter().chain(pending), ReturnWhen::AllCompleted, None).await;
-}
-
 #[test]
 fn wait_modes_return_early_but_never_cancel() {
-    use ReturnWhen::*;
+    // The program is the tour's guide example 14 (`tests/guide/mod.rs`).
     let mut rt = Runtime::new();
-    rt.block_on(async {
-        run("ALL_COMPLETED", &[("a", 1, false), ("b", 2, false)], AllCompleted, None).await;
-        run(
-            "ALL_COMPLETED timeout=1.5",
-            &[("c", 1, false), ("d", 2, false)],
-            AllCompleted,
-            Some(ms(1500)),
-        )
-        .await;
-        run("FIRST_COMPLETED", &[("e", 2, false), ("f", 1, false)], FirstCompleted, None).await;
-        run(
-            "FIRST_COMPLETED timeout=0.5",
-            &[("g", 1, false), ("h", 2, false)],
-            FirstCompleted,
-            Some(ms(500)),
-        )
-        .await;
-        run(
-            "FIRST_EXCEPTION",
-            &[("i", 1, false), ("j", 2, true), ("k", 3, false)],
-            FirstException,
-            None,
-        )
-        .await;
-        run(
-            "FIRST_EXCEPTION no failure",
-            &[("l", 1, false), ("m", 2, false)],
-            FirstException,
-            None,
-        )
-        .await;
-        run(
-            "FIRST_EXCEPTION timeout=1.5",
-            &[("n", 1, false), ("o", 2, true)],
-            FirstException,
-            Some(ms(1500)),
-        )
-        .await;
-    });
+    guide::wait_modes(&mut rt);
     assert_eq!(rt.trace().text(), oracle("wa_01_wait_modes"));
 }
 

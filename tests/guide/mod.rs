@@ -104,6 +104,12 @@ pub fn examples() -> Vec<Example> {
             case: "seed_13_timeout",
             run: timeout_example,
         },
+        Example {
+            number: 14,
+            title: "asyncio.wait (one run per return_when, with and without timeout)",
+            case: "wa_01_wait_modes",
+            run: wait_modes,
+        },
     ]
 }
 
@@ -377,5 +383,83 @@ pub fn timeout_example(rt: &mut Runtime) {
         if let Err(_elapsed) = timeout(Duration::from_secs(3), my_coroutine()).await {
             log!("The task took too long and was cancelled");
         }
+    });
+}
+
+async fn wait_job(name: &'static str, secs_x10: u64, fail: bool) -> Result<String, ValueError> {
+    sleep(Duration::from_millis(secs_x10 * 100)).await;
+    if fail {
+        log!("{name} raising");
+        return Err(ValueError(name.into()));
+    }
+    log!("{name} done");
+    Ok(name.into())
+}
+
+fn sorted_names<T: 'static>(ts: &[simloop::Task<T>]) -> String {
+    let mut v: Vec<String> = ts.iter().map(|t| format!("'{}'", t.name())).collect();
+    v.sort();
+    format!("[{}]", v.join(", "))
+}
+
+async fn wait_run(
+    label: &str,
+    specs: &[(&'static str, u64, bool)],
+    when: simloop::ReturnWhen,
+    timeout: Option<Duration>,
+) {
+    let ts: Vec<_> =
+        specs.iter().map(|&(n, d, f)| simloop::spawn_named(n, wait_job(n, d * 10, f))).collect();
+    let (done, pending) = simloop::wait(ts, when, timeout).await;
+    log!("{label}: done={} pending={}", sorted_names(&done), sorted_names(&pending));
+    // Let the rest finish: wait never cancels.
+    simloop::wait(done.into_iter().chain(pending), simloop::ReturnWhen::AllCompleted, None).await;
+}
+
+/// Guide example 14: `asyncio.wait` has no runnable example in the guide, so one run per
+/// `return_when`, with a timeout that fires first and without
+/// (`tests/oracle/cases/wa_01_wait_modes.py`).
+pub fn wait_modes(rt: &mut Runtime) {
+    use simloop::ReturnWhen::*;
+    let ms = Duration::from_millis;
+    rt.block_on(async move {
+        wait_run("ALL_COMPLETED", &[("a", 1, false), ("b", 2, false)], AllCompleted, None).await;
+        wait_run(
+            "ALL_COMPLETED timeout=1.5",
+            &[("c", 1, false), ("d", 2, false)],
+            AllCompleted,
+            Some(ms(1500)),
+        )
+        .await;
+        wait_run("FIRST_COMPLETED", &[("e", 2, false), ("f", 1, false)], FirstCompleted, None)
+            .await;
+        wait_run(
+            "FIRST_COMPLETED timeout=0.5",
+            &[("g", 1, false), ("h", 2, false)],
+            FirstCompleted,
+            Some(ms(500)),
+        )
+        .await;
+        wait_run(
+            "FIRST_EXCEPTION",
+            &[("i", 1, false), ("j", 2, true), ("k", 3, false)],
+            FirstException,
+            None,
+        )
+        .await;
+        wait_run(
+            "FIRST_EXCEPTION no failure",
+            &[("l", 1, false), ("m", 2, false)],
+            FirstException,
+            None,
+        )
+        .await;
+        wait_run(
+            "FIRST_EXCEPTION timeout=1.5",
+            &[("n", 1, false), ("o", 2, true)],
+            FirstException,
+            Some(ms(1500)),
+        )
+        .await;
     });
 }
