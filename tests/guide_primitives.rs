@@ -80,3 +80,10 @@ fn timeout_cancels_the_coroutine_after_three_seconds() {
     assert_trace_snapshot!("seed_13_timeout", rt);
     assert_eq!(rt.now().as_duration(), Duration::from_secs(3));
 }
+
+#[test]
+fn wait_returns_done_and_pending_without_cancelling() {
+    let rt = run(guide::wait_modes, "wa_01_wait_modes");
+    assert_trace_snapshot!("wa_01_wait_modes", rt);
+    assert_eq!(rt.now().as_duration(), Duration::from_secs(15));
+}
