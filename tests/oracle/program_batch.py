@@ -226,6 +226,15 @@ async def grp(children, propagate):
     vclock.log('group -> ok')
 
 
+async def wt(children, mode, timeout_ms):
+    """`asyncio.wait` on new named tasks (it cancels nothing); logs the sorted names."""
+    tasks = [asyncio.create_task(f(), name=n) for f, n in children]
+    timeout = None if timeout_ms is None else timeout_ms / 1000
+    done, pending = await asyncio.wait(tasks, timeout=timeout, return_when=getattr(asyncio, mode))
+    names = lambda ts: '[' + ', '.join(sorted(t.get_name() for t in ts)) + ']'
+    vclock.log(f'wait -> done {names(done)} pending {names(pending)}')
+
+
 class SequencedLoop(vclock.VirtualLoop):
     """vclock's loop, with ties between timers broken by registration order."""
 
@@ -287,7 +296,7 @@ def main():
     for chunk in chunks:
         index, _, source = chunk.partition('\n')
         ns = {'asyncio': asyncio, 'log': vclock.log, 'Fail': Fail, 'Panic': Panic, 'aw': aw,
-              'ga': ga, 'tga': tga, 'grp': grp, 'to': to}
+              'ga': ga, 'tga': tga, 'grp': grp, 'wt': wt, 'to': to}
         exec(compile(source, f'<program {index}>', 'exec'), ns)
         out.append('### %s\n%s' % (index, run(ns['main'])))
     sys.stdout.write('\n'.join(out) + '\n')

@@ -100,16 +100,19 @@ fn generated_programs_match_cpython() {
     let programs = programs(n, seed);
     let expected = oracle(python, &programs);
     let mut differences = Vec::new();
+    let mut waits = 0;
     for (i, (program, want)) in programs.iter().zip(&expected).enumerate() {
         let run = interp::run(program, 0, Policy::Fifo);
         let got = format!("{}\n{}", run.trace.text(), run.main_line());
+        waits += got.matches(" wait -> done ").count();
         if &got != want {
             differences
                 .push(format!("program {i}:\n{program}--- simloop\n{got}\n--- CPython\n{want}\n"));
         }
     }
     eprintln!(
-        "differential: {} programs compared with CPython, {} differences",
+        "differential: {} programs compared with CPython ({waits} wait results among them), \
+         {} differences",
         programs.len(),
         differences.len()
     );

@@ -4,7 +4,7 @@
 use arbitrary::{Arbitrary, Result, Unstructured};
 use simloop_executor::Policy;
 
-use super::ast::{Block, Case, Op, Program};
+use super::ast::{Block, Case, Op, Program, ReturnWhen};
 
 /// Most ops per block when decoding bytes.
 pub const MAX_OPS: usize = 10;
@@ -24,10 +24,21 @@ fn op(u: &mut Unstructured<'_>, depth: u32) -> Result<Op> {
         13 if depth > 0 => {
             let n = u.int_in_range(0..=3)?;
             let children = (0..n).map(|_| block(u, depth - 1)).collect::<Result<_>>()?;
-            if u.arbitrary()? {
-                Op::Group { children, propagate: u.arbitrary()? }
-            } else {
-                Op::Gather { children, fail_fast: u.arbitrary()?, propagate: u.arbitrary()? }
+            match u.int_in_range(0u8..=3)? {
+                0 => Op::Group { children, propagate: u.arbitrary()? },
+                1 | 2 => {
+                    Op::Gather { children, fail_fast: u.arbitrary()?, propagate: u.arbitrary()? }
+                }
+                _ => {
+                    let mode = match u.int_in_range(0u8..=2)? {
+                        0 => ReturnWhen::AllCompleted,
+                        1 => ReturnWhen::FirstCompleted,
+                        _ => ReturnWhen::FirstException,
+                    };
+                    let timeout_ms =
+                        if u.arbitrary()? { Some(u.int_in_range(1..=MAX_SLEEP_MS)?) } else { None };
+                    Op::Wait { mode, timeout_ms, children }
+                }
             }
         }
         14 if depth > 0 => {

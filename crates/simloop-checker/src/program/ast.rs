@@ -6,7 +6,7 @@
 //! program can never deadlock. Child handles are named statically: `Await(i)` /
 //! `Cancel(i)` refer to the `i % n`-th of the `n` children made by `Spawn` so far (a
 //! no-op when there is none), so every sub-program a shrinker produces is still a valid
-//! program. Children of `Gather` and `Group` have no handle.
+//! program. Children of `Gather`, `Group` and `Wait` have no handle.
 //!
 //! Task names follow the tree: main's first child (of any op) is `t1`, that child's
 //! second child is `t1.2`, and so on. Logged messages are fixed by the program, so a trace says who did
@@ -15,6 +15,7 @@
 use std::fmt;
 
 use simloop_executor::Policy;
+pub use simloop_primitives::ReturnWhen;
 
 /// A duration in virtual milliseconds.
 pub type Millis = u32;
@@ -64,6 +65,20 @@ pub enum Op {
         /// The ops run under the timeout, and the value logged if they finish.
         body: Block,
     },
+    /// Spawns one child per block and waits for them as `mode` says, or until `timeout_ms`
+    /// passes (`asyncio.wait(tasks, timeout=, return_when=)`), then logs
+    /// `wait -> done [..] pending [..]` with each set's names sorted. Nothing is cancelled:
+    /// pending children keep running without a handle, like a spawned child nobody
+    /// awaits, and a child still running when main ends is reported pending. With no
+    /// children the op does nothing (asyncio raises `ValueError` for an empty set).
+    Wait {
+        /// When the wait returns: all done, the first done, or the first failed.
+        mode: ReturnWhen,
+        /// The timeout in ms, at least 1; `None` waits as long as `mode` needs.
+        timeout_ms: Option<Millis>,
+        /// The children's blocks.
+        children: Vec<Block>,
+    },
     /// Runs the blocks as children of a `TaskGroup` (with an empty body) and logs how
     /// the group ended; with `propagate` its first error ends this task the same way.
     Group {
@@ -106,7 +121,9 @@ impl Op {
     pub fn nested(&self) -> &[Block] {
         match self {
             Op::Spawn(b) => std::slice::from_ref(b),
-            Op::Gather { children, .. } | Op::Group { children, .. } => children,
+            Op::Gather { children, .. }
+            | Op::Group { children, .. }
+            | Op::Wait { children, .. } => children,
             _ => &[],
         }
     }
@@ -202,6 +219,15 @@ pub fn resolve(child: u8, spawned: usize) -> Option<usize> {
     (spawned > 0).then(|| usize::from(child) % spawned)
 }
 
+/// asyncio's name for a wait mode: `ALL_COMPLETED`, `FIRST_COMPLETED`, `FIRST_EXCEPTION`.
+pub fn mode_name(mode: ReturnWhen) -> &'static str {
+    match mode {
+        ReturnWhen::AllCompleted => "ALL_COMPLETED",
+        ReturnWhen::FirstCompleted => "FIRST_COMPLETED",
+        ReturnWhen::FirstException => "FIRST_EXCEPTION",
+    }
+}
+
 fn write_block(f: &mut fmt::Formatter<'_>, b: &Block, indent: usize) -> fmt::Result {
     let pad = "  ".repeat(indent);
     for op in &b.ops {
@@ -216,6 +242,14 @@ fn write_block(f: &mut fmt::Formatter<'_>, b: &Block, indent: usize) -> fmt::Res
                 let what = if *fail_fast { "try_gather" } else { "gather" };
                 let p = if *fail_fast && *propagate { " (propagate)" } else { "" };
                 writeln!(f, "{pad}{what}{p}:")?;
+                for c in children {
+                    writeln!(f, "{pad}- child:")?;
+                    write_block(f, c, indent + 1)?;
+                }
+            }
+            Op::Wait { mode, timeout_ms, children } => {
+                let t = timeout_ms.map(|ms| format!(" timeout {ms}ms")).unwrap_or_default();
+                writeln!(f, "{pad}wait {}{t}:", mode_name(*mode))?;
                 for c in children {
                     writeln!(f, "{pad}- child:")?;
                     write_block(f, c, indent + 1)?;

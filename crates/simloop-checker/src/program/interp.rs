@@ -15,7 +15,7 @@ use simloop_executor::{
     TaskError, TaskId, Trace,
 };
 
-use simloop_primitives::{gather, task_group, timeout, try_gather, ChildError, TaskGroup};
+use simloop_primitives::{gather, task_group, timeout, try_gather, wait, ChildError, TaskGroup};
 
 use super::ast::{child_name, names_used, resolve, Block, Op, Program};
 
@@ -128,6 +128,13 @@ fn describe_child_error(e: &ChildError<String>) -> String {
     }
 }
 
+/// Task names, sorted, as `[t1, t2]` (what the `Wait` op logs).
+fn sorted_names(tasks: &[Task<Ret>]) -> String {
+    let mut names: Vec<String> = tasks.iter().map(Task::name).collect();
+    names.sort_unstable();
+    format!("[{}]", names.join(", "))
+}
+
 /// Ends the task as `e` says: `Err(m)` for a raised error, a panic for a panic.
 fn reraise(e: ChildError<String>) -> Ret {
     match e {
@@ -231,6 +238,26 @@ fn run_ops<'a>(
                             }
                         }
                     }
+                }
+                Op::Wait { mode, timeout_ms, children } => {
+                    if children.is_empty() {
+                        continue;
+                    }
+                    let mut tasks = Vec::new();
+                    for b in children {
+                        let cname = next_name();
+                        let task = spawn_named(
+                            cname.clone(),
+                            body(b.clone(), cname.clone(), shared.clone()),
+                        );
+                        shared.ids.borrow_mut().push((cname, task.id()));
+                        tasks.push(task);
+                    }
+                    let limit = timeout_ms.map(|ms| Duration::from_millis(u64::from(ms)));
+                    // Dropping the handles afterwards cancels nothing: pending children
+                    // run on, as after asyncio's wait.
+                    let (done, pending) = wait(tasks, *mode, limit).await;
+                    log!("wait -> done {} pending {}", sorted_names(&done), sorted_names(&pending));
                 }
                 Op::Group { children, propagate } => {
                     let specs: Vec<(String, Block)> =

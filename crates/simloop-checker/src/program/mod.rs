@@ -2,7 +2,7 @@
 //! on programs nobody wrote by hand.
 //!
 //! A [`Program`] is a tree of task blocks built from a few ops (sleep, log, spawn,
-//! await, cancel, fail, panic). [`interp::run`] runs one on a runtime and reads back how
+//! await, cancel, fail, panic, gather, try_gather, task group, timeout, wait). [`interp::run`] runs one on a runtime and reads back how
 //! every task ended; [`model::predict`] says the same without running anything, from
 //! virtual instants alone; [`strategy`] generates cases for proptest and [`case_from_bytes`]
 //! decodes fuzzer bytes into one; [`check::check_case`] checks the properties on a case;
@@ -37,6 +37,8 @@ pub mod python;
 pub mod strategy;
 
 pub use self::arbitrary::{case_from_bytes, MAX_DEPTH, MAX_OPS, MAX_SLEEP_MS};
-pub use ast::{child_name, names_used, resolve, Block, Case, Millis, Op, Program};
+pub use ast::{
+    child_name, mode_name, names_used, resolve, Block, Case, Millis, Op, Program, ReturnWhen,
+};
 pub use interp::{End, Outcome, Run};
 pub use model::Prediction;

@@ -4,8 +4,14 @@
 //! It works on virtual instants only. A task's ops take no time except `Sleep`; an
 //! `Await` resumes at `max(now, child's end)`; a `Cancel` at instant `t` stops the child
 //! at `t` if it has not ended by then (and never lets it start if it was spawned in the
-//! same step). Nothing else orders tasks, so whatever the model can decide holds under
-//! every scheduling policy.
+//! same step). A `Wait` resumes at the instant its mode is decided (the last child's end,
+//! the first's, or the first failure's) or at its timeout, whichever is earlier, and
+//! cancels nothing. Nothing else orders tasks, so whatever the model can decide holds
+//! under every scheduling policy.
+//!
+//! The model predicts outcomes and elapsed time, not log lines, so it never needs a
+//! `Wait`'s done/pending split (which can depend on the order of steps when a child ends
+//! at the instant the wait returns); it only counts as done what surely is.
 //!
 //! Where the result would depend on the order of steps *within* one instant (a child
 //! cancelled at the very instant it ends or does something that matters, a task ending
@@ -16,7 +22,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use simloop_executor::Instant;
 
-use super::ast::{child_name, names_used, resolve, Block, Op, Program};
+use super::ast::{child_name, names_used, resolve, Block, Millis, Op, Program, ReturnWhen};
 use super::interp::{End, Outcome};
 
 /// What the model says about a program.
@@ -223,6 +229,11 @@ impl<'a> Run<'a> {
                         return Ok(flow);
                     }
                 }
+                Op::Wait { mode, timeout_ms, children } => {
+                    if let Some(flow) = self.wait(*mode, *timeout_ms, children)? {
+                        return Ok(flow);
+                    }
+                }
                 Op::Timeout { ms, body } => {
                     self.deadlines.push(self.now + u64::from(*ms));
                     let level = self.deadlines.len() - 1;
@@ -346,6 +357,60 @@ impl<'a> Run<'a> {
         if let (Some(j), true) = (failing, propagate) {
             self.at_deadline("ends by propagating a failure")?;
             return Ok(Some(Flow::End(sims[j].end.clone())));
+        }
+        Ok(None)
+    }
+}
+
+impl<'a> Run<'a> {
+    /// `Wait`: `None` to go on, or how the task's ops stop. The children are never cut:
+    /// neither the wait's timeout nor this task's cancellation reaches them.
+    fn wait(
+        &mut self,
+        mode: ReturnWhen,
+        timeout_ms: Option<Millis>,
+        children: &'a [Block],
+    ) -> Result<Option<Flow>, Ambiguous> {
+        if children.is_empty() {
+            return Ok(None);
+        }
+        self.at_deadline("spawns children")?;
+        let first = self.kids.len();
+        for b in children {
+            let name = self.name_next();
+            let (start, step) = (self.now, self.step);
+            self.kids.push(Kid { block: b, name, start, step, cut: Cut::Never });
+        }
+        self.step += 1;
+        let sims = self.kids[first..].iter().map(Kid::sim).collect::<Result<Vec<_>, _>>()?;
+        let ends = sims.iter().map(|s| s.end_time);
+        let (last, soonest) = (ends.clone().max().unwrap_or(self.now), ends.min().unwrap_or(0));
+        let failure = sims.iter().filter(|s| is_failure(&s.end)).map(|s| s.end_time).min();
+        // The instant the mode is satisfied, and whether that needs every child.
+        let (decided, needs_all) = match (mode, failure) {
+            (ReturnWhen::AllCompleted, _) | (ReturnWhen::FirstException, None) => (last, true),
+            (ReturnWhen::FirstCompleted, _) => (soonest, false),
+            (ReturnWhen::FirstException, Some(t)) => (t, false),
+        };
+        let timer = timeout_ms.map(|ms| self.now + u64::from(ms));
+        // Returned by a child's completion (not by the timer, nor in a tie with it).
+        let by_completion = timer.map_or(true, |w| decided < w);
+        let resume = timer.map_or(decided, |w| w.min(decided));
+        self.now = self.now.max(resume);
+        if let Some(d) = self.passed()? {
+            return Ok(Some(Flow::Stop(d)));
+        }
+        // Done for sure when this task resumes: every child ending earlier; all of them
+        // if the mode needed all; the one that decided it if no other ends at its instant.
+        let tied = sims.iter().filter(|s| s.end_time == resume).count();
+        for (j, s) in sims.iter().enumerate() {
+            let done = (by_completion && needs_all)
+                || s.end_time < resume
+                || (by_completion && tied == 1 && s.end_time == resume);
+            if done {
+                self.awaited.insert(self.kids[first + j].name.clone());
+                self.awaited.extend(s.awaited.iter().cloned());
+            }
         }
         Ok(None)
     }

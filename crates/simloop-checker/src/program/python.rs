@@ -1,13 +1,13 @@
 //! Renders a program as asyncio Python for the CPython oracle.
 //!
 //! The text defines `async def main()` and one coroutine function per block; it expects
-//! the names `asyncio`, `log`, `Fail`, `Panic`, `aw`, `ga`, `tga`, `grp` and `to` that
+//! the names `asyncio`, `log`, `Fail`, `Panic`, `aw`, `ga`, `tga`, `grp`, `wt` and `to` that
 //! `tests/oracle/program_batch.py` provides. Task names, logged messages and outcomes
 //! are the same as the interpreter's, so the two traces compare line for line.
 
 use std::fmt::Write as _;
 
-use super::ast::{child_name, resolve, Block, Op, Program};
+use super::ast::{child_name, mode_name, resolve, Block, Op, Program};
 
 fn fn_name(task: &str) -> String {
     format!("b_{}", task.replace('.', "_"))
@@ -56,7 +56,10 @@ fn render_ops(
                     let _ = writeln!(body, "    log('cancel {} -> %s' % k{i}.cancel())", kids[i]);
                 }
             }
-            Op::Gather { children, .. } | Op::Group { children, .. } => {
+            Op::Wait { children, .. } if children.is_empty() => {}
+            Op::Gather { children, .. }
+            | Op::Group { children, .. }
+            | Op::Wait { children, .. } => {
                 let mut fns = Vec::new();
                 for b in children {
                     *named += 1;
@@ -74,6 +77,10 @@ fn render_ops(
                     Op::Group { propagate, .. } => {
                         let p = if *propagate { "True" } else { "False" };
                         writeln!(body, "    await grp([{fns}], {p})")
+                    }
+                    Op::Wait { mode, timeout_ms, .. } => {
+                        let t = timeout_ms.map_or("None".to_string(), |ms| ms.to_string());
+                        writeln!(body, "    await wt([{fns}], '{}', {t})", mode_name(*mode))
                     }
                     _ => Ok(()),
                 };

@@ -5,7 +5,7 @@ use proptest::collection::vec;
 use proptest::prelude::*;
 use simloop_executor::Policy;
 
-use super::ast::{Block, Case, Op, Program};
+use super::ast::{Block, Case, Op, Program, ReturnWhen};
 
 /// Bounds on generated programs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,6 +42,15 @@ pub fn leaf_op(max_sleep_ms: u32) -> impl Strategy<Value = Op> {
     ]
 }
 
+/// A wait mode, shrinking towards `AllCompleted`.
+pub fn wait_mode() -> impl Strategy<Value = ReturnWhen> {
+    prop_oneof![
+        Just(ReturnWhen::AllCompleted),
+        Just(ReturnWhen::FirstCompleted),
+        Just(ReturnWhen::FirstException),
+    ]
+}
+
 /// A block with up to `max_ops` ops and `depth` more levels of spawns below it.
 pub fn block(bounds: Bounds, max_ops: usize, depth: u32) -> BoxedStrategy<Block> {
     let op = if depth == 0 {
@@ -49,7 +58,9 @@ pub fn block(bounds: Bounds, max_ops: usize, depth: u32) -> BoxedStrategy<Block>
     } else {
         let nested = block(bounds, max_ops.saturating_sub(2).max(2), depth - 1);
         let several = vec(nested.clone(), 0..=3);
+        let some = vec(nested.clone(), 1..=3);
         let nested_body = nested.clone();
+        let max_sleep = bounds.max_sleep_ms.max(1);
         prop_oneof![
             10 => leaf_op(bounds.max_sleep_ms),
             4 => nested.prop_map(Op::Spawn),
@@ -58,8 +69,11 @@ pub fn block(bounds: Bounds, max_ops: usize, depth: u32) -> BoxedStrategy<Block>
             ),
             1 => (several, any::<bool>())
                 .prop_map(|(children, propagate)| Op::Group { children, propagate }),
-            1 => (1..=bounds.max_sleep_ms.max(1), nested_body)
+            1 => (1..=max_sleep, nested_body)
                 .prop_map(|(ms, body)| Op::Timeout { ms, body }),
+            1 => (some, wait_mode(), proptest::option::of(1..=max_sleep)).prop_map(
+                |(children, mode, timeout_ms)| Op::Wait { mode, timeout_ms, children }
+            ),
         ]
         .boxed()
     };
