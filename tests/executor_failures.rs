@@ -346,3 +346,35 @@ fn cancel_of_a_finished_task_returns_false() {
         assert_eq!(t.await, Ok(1));
     });
 }
+
+#[test]
+fn reports_of_many_leftover_tasks_stay_linear_and_readable() {
+    let mut rt = Runtime::new();
+    rt.block_on(async {
+        for _ in 0..20_000 {
+            spawn(sleep(secs(5))).detach();
+        }
+        simloop::yield_now().await;
+    });
+    let report = rt.report();
+    assert_eq!(report.destroyed_pending.len(), 20_000);
+    assert_eq!(report.destroyed_pending.iter().filter(|r| !r.last_events.is_empty()).count(), 32);
+
+    let err = Runtime::new()
+        .try_block_on(async {
+            for _ in 0..20_000 {
+                spawn(std::future::pending::<()>()).detach();
+            }
+            std::future::pending::<()>().await
+        })
+        .unwrap_err();
+    let RunError::Deadlock(report) = &err else { panic!("expected a deadlock") };
+    assert_eq!(report.tasks.len(), 20_001);
+    let text = err.to_string();
+    assert!(
+        text.contains("... and 19951 more (all are in DeadlockReport::tasks)"),
+        "{}",
+        &text[text.len() - 300..]
+    );
+    assert!(text.lines().count() < 400);
+}

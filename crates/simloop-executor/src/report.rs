@@ -6,6 +6,9 @@ use crate::instant::Instant;
 use crate::policy::Policy;
 use crate::task::{TaskId, WaitOn};
 
+/// How many tasks (and wait-for chains) a deadlock message lists; the report holds all.
+const SHOWN_TASKS: usize = 50;
+
 /// One task as a report shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TaskReport {
@@ -64,13 +67,23 @@ impl fmt::Display for DeadlockReport {
             self.at, self.seed, self.policy
         )?;
         writeln!(f, "live tasks:")?;
-        for t in &self.tasks {
+        for t in self.tasks.iter().take(SHOWN_TASKS) {
             write!(f, "{t}")?;
+        }
+        if self.tasks.len() > SHOWN_TASKS {
+            writeln!(
+                f,
+                "  ... and {} more (all are in DeadlockReport::tasks)",
+                self.tasks.len() - SHOWN_TASKS
+            )?;
         }
         if !self.wait_for.is_empty() {
             writeln!(f, "wait-for:")?;
-            for chain in &self.wait_for {
+            for chain in self.wait_for.iter().take(SHOWN_TASKS) {
                 writeln!(f, "  {chain}")?;
+            }
+            if self.wait_for.len() > SHOWN_TASKS {
+                writeln!(f, "  ... and {} more chains", self.wait_for.len() - SHOWN_TASKS)?;
             }
         }
         write!(

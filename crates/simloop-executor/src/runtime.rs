@@ -38,6 +38,12 @@ use crate::trace::{Event, EventKind, Trace};
 /// within seconds.
 pub const DEFAULT_STEP_LIMIT: u64 = 100_000_000;
 
+/// How many tasks of a report get their last events (each lookup scans the trace).
+const DETAILED_REPORTS: usize = 32;
+
+/// How many leftover tasks `block_on` prints to stderr (the report holds all of them).
+const PRINTED_REPORTS: usize = 10;
+
 /// Task id reserved for steps that belong to no task (done callbacks); named `(callback)`.
 pub(crate) const NO_TASK: TaskId = TaskId(0);
 
@@ -699,7 +705,9 @@ impl Inner {
         }
     }
 
-    fn task_report(&self, t: &TaskRef) -> TaskReport {
+    /// A task's report; its last events only when `with_events` (each lookup scans the
+    /// trace, so reports of many tasks give events to the first few only).
+    fn task_report(&self, t: &TaskRef, with_events: bool) -> TaskReport {
         let h = t.header();
         let on = h.waiting.get().0;
         TaskReport {
@@ -709,18 +717,27 @@ impl Inner {
             spawned_at: h.spawned_at,
             waiting_on: on,
             waiting: self.describe_wait(on),
-            last_events: self.trace.borrow().last_events_of(h.id, 4),
+            last_events: if with_events {
+                self.trace.borrow().last_events_of(h.id, 4)
+            } else {
+                Vec::new()
+            },
         }
     }
 
     fn deadlock(&self) -> DeadlockReport {
         let tasks = self.live_tasks();
-        let reports: Vec<TaskReport> = tasks.iter().map(|t| self.task_report(t)).collect();
+        let reports: Vec<TaskReport> = tasks
+            .iter()
+            .enumerate()
+            .map(|(i, t)| self.task_report(t, i < DETAILED_REPORTS))
+            .collect();
         let mut wait_for = Vec::new();
         let waits: Vec<(TaskId, WaitOn)> = reports.iter().map(|r| (r.id, r.waiting_on)).collect();
         let name = |id: TaskId| self.trace.borrow().name(id);
         // Chains start from tasks nobody waits for.
-        let awaited: Vec<TaskId> = waits
+        let wait_of: HashMap<TaskId, WaitOn> = waits.iter().copied().collect();
+        let awaited: std::collections::HashSet<TaskId> = waits
             .iter()
             .filter_map(|(_, w)| if let WaitOn::Task(t) = w { Some(*t) } else { None })
             .collect();
@@ -729,7 +746,7 @@ impl Inner {
             let mut cur = *id;
             let mut seen = vec![cur];
             loop {
-                match waits.iter().find(|(t, _)| *t == cur).map(|(_, w)| *w) {
+                match wait_of.get(&cur).copied() {
                     Some(WaitOn::Task(next)) => {
                         chain.push(name(next));
                         if seen.contains(&next) {
@@ -760,7 +777,7 @@ impl Inner {
                 let mut chain = vec![name(*id)];
                 let mut cur = *id;
                 for _ in 0..waits.len() {
-                    match waits.iter().find(|(t, _)| *t == cur).map(|(_, w)| *w) {
+                    match wait_of.get(&cur).copied() {
                         Some(WaitOn::Task(next)) => {
                             chain.push(name(next));
                             cur = next;
@@ -815,16 +832,26 @@ impl Inner {
         let mut report = self.report.borrow_mut();
         report.seed = self.seed;
         report.policy = self.policy;
-        for t in self.live_tasks() {
-            let r = self.task_report(&t);
+        let live = self.live_tasks();
+        for (i, t) in live.iter().enumerate() {
+            let r = self.task_report(t, i < DETAILED_REPORTS);
             self.record(t.id(), EventKind::DestroyedPending);
-            eprintln!("simloop: Task was destroyed but it is pending!\n{r}");
+            if i < PRINTED_REPORTS {
+                eprintln!("simloop: Task was destroyed but it is pending!\n{r}");
+            }
             report.destroyed_pending.push(r);
+        }
+        if live.len() > PRINTED_REPORTS {
+            eprintln!(
+                "simloop: ... and {} more tasks destroyed while pending (all are in \
+                 Runtime::report())",
+                live.len() - PRINTED_REPORTS
+            );
         }
         for t in std::mem::take(&mut *self.failed.borrow_mut()) {
             if !t.header().retrieved() {
                 let msg = t.header().panic_message().unwrap_or_default();
-                let r = self.task_report(&t);
+                let r = self.task_report(&t, report.never_retrieved.len() < DETAILED_REPORTS);
                 self.record(t.id(), EventKind::NeverRetrieved(msg.clone()));
                 eprintln!("simloop: Task exception was never retrieved: {msg}\n{r}");
                 report.never_retrieved.push((r, msg));
