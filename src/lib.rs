@@ -23,6 +23,8 @@
 //! - the checker (`simloop-checker`): trace snapshots, seed exploration and replay;
 //! - [`macro@test`] (`simloop-macros`): `#[simloop::test]` for `async fn` tests.
 
+#![forbid(unsafe_code)]
+
 #[doc(inline)]
 pub use simloop_executor::*;
 

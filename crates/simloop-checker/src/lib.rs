@@ -43,6 +43,8 @@
 //! assert_eq!(sweep.coverage.outcomes, 1);
 //! ```
 
+#![forbid(unsafe_code)]
+
 mod chrome;
 mod config;
 mod determinism;
