@@ -48,6 +48,7 @@ use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
+use pin_project_lite::pin_project;
 use simloop_executor::{call_soon, now, sleep_until, Instant, Sleep};
 
 use crate::error::Elapsed;
@@ -64,12 +65,66 @@ struct State {
     phase: Phase,
     deadline: Option<Instant>,
     /// The armed timer, for a deadline in the future.
-    timer: Option<Pin<Box<Sleep>>>,
+    timer: Option<Sleep>,
     /// Set by the queued step of a deadline not in the future.
     fired: bool,
     /// Bumped at each (re)arm, so a stale queued step does nothing.
     generation: u64,
     waker: Option<Waker>,
+}
+
+impl State {
+    fn new(deadline: Option<Instant>) -> State {
+        State {
+            phase: Phase::Created,
+            deadline,
+            timer: None,
+            fired: false,
+            generation: 0,
+            waker: None,
+        }
+    }
+
+    /// Whether the deadline has come, as seen by the guarded future's poll.
+    fn poll_fired(&mut self, cx: &mut Context<'_>) -> bool {
+        if self.fired {
+            return true;
+        }
+        match self.timer.as_mut() {
+            Some(t) => Pin::new(t).poll(cx).is_ready(),
+            None => false,
+        }
+    }
+
+    /// Registers a timer for a deadline in the future, waking `waker`; asyncio's `call_at`
+    /// at enter or reschedule.
+    fn start_timer(&mut self, deadline: Instant, waker: &Waker) {
+        let mut timer = sleep_until(deadline);
+        let _ = Pin::new(&mut timer).poll(&mut Context::from_waker(waker));
+        self.timer = Some(timer);
+    }
+
+    /// The outcome once the deadline has come: the state is expired and the timer gone.
+    fn expire(&mut self) -> Elapsed {
+        self.phase = Phase::Expired;
+        self.timer = None;
+        self.waker = None;
+        let deadline = self.deadline.unwrap_or_else(now);
+        simloop_executor::trace_note(ExpiredNote(deadline));
+        Elapsed::new(deadline)
+    }
+
+    /// The guarded future was dropped from outside while entered. If the deadline has
+    /// come, this timeout's timer fired in the same batch as whatever cancelled us:
+    /// asyncio reports it as expired.
+    fn abandon(&mut self) {
+        if self.phase == Phase::Entered {
+            let reached = self.timer.is_some() && self.deadline.is_some_and(|d| d <= now());
+            self.phase = if reached || self.fired { Phase::Expired } else { Phase::Exited };
+            self.timer = None;
+            self.waker = None;
+        }
+    }
 }
 
 /// A timeout's handle (asyncio's `asyncio.Timeout`): read the deadline with
@@ -109,22 +164,17 @@ impl Timeout {
     /// # Panics
     /// With a delay, outside a simloop runtime (the deadline is computed now).
     pub fn after(delay: impl Into<Option<Duration>>) -> Timeout {
-        Timeout::at(delay.into().map(|d| now().saturating_add(d)))
+        Timeout::at(deadline_after(delay.into()))
     }
 
     /// A timeout at `deadline` (asyncio's `timeout_at(when)`); `None` never fires until
     /// rescheduled.
     pub fn at(deadline: impl Into<Option<Instant>>) -> Timeout {
-        Timeout {
-            state: Rc::new(RefCell::new(State {
-                phase: Phase::Created,
-                deadline: deadline.into(),
-                timer: None,
-                fired: false,
-                generation: 0,
-                waker: None,
-            })),
-        }
+        Timeout::from_state(State::new(deadline.into()))
+    }
+
+    fn from_state(state: State) -> Timeout {
+        Timeout { state: Rc::new(RefCell::new(state)) }
     }
 
     /// Guards `future` with this timeout: the returned future gives `Ok(output)`, or
@@ -134,7 +184,7 @@ impl Timeout {
     /// When the returned future is polled if this timeout was already entered by another
     /// `wrap` (asyncio: "Timeout has already been entered").
     pub fn wrap<F: Future>(&self, future: F) -> TimeoutFuture<F> {
-        TimeoutFuture { inner: Some(Box::pin(future)), timeout: self.clone(), entered: false }
+        TimeoutFuture::new(future, Home::Shared(self.clone()))
     }
 
     /// The deadline, or `None` when disabled (asyncio's `when()`).
@@ -196,23 +246,37 @@ impl Timeout {
                 }
             });
         } else {
-            let mut timer = Box::pin(sleep_until(deadline));
-            // Registers the timer now, in asyncio's order (call_at at enter/reschedule).
-            let _ = timer.as_mut().poll(&mut Context::from_waker(&waker));
-            s.timer = Some(timer);
+            s.start_timer(deadline, &waker);
         }
     }
 
-    /// Whether the deadline has come, as seen by the guarded future's poll.
-    fn poll_fired(&self, cx: &mut Context<'_>) -> bool {
+    /// The shared timeout's part of a poll of its guarded future: `Some(Elapsed)` once the
+    /// deadline has come.
+    fn poll_entered(&self, entered: &mut bool, cx: &mut Context<'_>) -> Option<Elapsed> {
+        let phase = {
+            let mut s = self.state.borrow_mut();
+            match &s.waker {
+                Some(w) if w.will_wake(cx.waker()) => {}
+                _ => s.waker = Some(cx.waker().clone()),
+            }
+            s.phase
+        };
+        if !*entered {
+            if phase != Phase::Created {
+                panic!(
+                    "this Timeout was already entered by another future: make one Timeout \
+                     per guarded future"
+                );
+            }
+            *entered = true;
+            self.state.borrow_mut().phase = Phase::Entered;
+            self.arm();
+        }
         let mut s = self.state.borrow_mut();
-        if s.fired {
-            return true;
+        if s.poll_fired(cx) {
+            return Some(s.expire());
         }
-        match s.timer.as_mut() {
-            Some(t) => t.as_mut().poll(cx).is_ready(),
-            None => false,
-        }
+        None
     }
 }
 
@@ -223,19 +287,65 @@ impl fmt::Debug for Timeout {
     }
 }
 
-/// Future for [`timeout`], [`timeout_at`] and [`Timeout::wrap`]: the inner output, or
-/// [`Elapsed`].
-#[must_use = "futures do nothing unless you .await or poll them"]
-pub struct TimeoutFuture<F> {
-    inner: Option<Pin<Box<F>>>,
-    timeout: Timeout,
-    entered: bool,
+/// Where a [`TimeoutFuture`] keeps its timeout's state: in itself while nobody else can
+/// see it (`timeout()` with no [`TimeoutFuture::handle`] taken), else behind a shared
+/// [`Timeout`] handle.
+enum Home {
+    Inline(State),
+    Shared(Timeout),
+}
+
+pin_project! {
+    /// Future for [`timeout`], [`timeout_at`] and [`Timeout::wrap`]: the inner output, or
+    /// [`Elapsed`].
+    #[must_use = "futures do nothing unless you .await or poll them"]
+    pub struct TimeoutFuture<F> {
+        #[pin]
+        inner: Option<F>,
+        home: RefCell<Home>,
+        entered: bool,
+    }
+    impl<F> PinnedDrop for TimeoutFuture<F> {
+        fn drop(this: Pin<&mut Self>) {
+            let mut this = this.project();
+            if this.inner.is_none() {
+                return;
+            }
+            // Cancelled from outside: the timer goes first, then the guarded future.
+            match &mut *this.home.borrow_mut() {
+                Home::Inline(s) => s.timer = None,
+                Home::Shared(t) => {
+                    if let Ok(mut s) = t.state.try_borrow_mut() {
+                        s.abandon();
+                    }
+                }
+            }
+            this.inner.set(None);
+        }
+    }
 }
 
 impl<F> TimeoutFuture<F> {
+    fn new(future: F, home: Home) -> TimeoutFuture<F> {
+        TimeoutFuture { inner: Some(future), home: RefCell::new(home), entered: false }
+    }
+
     /// The timeout's handle, to read or move its deadline.
     pub fn handle(&self) -> Timeout {
-        self.timeout.clone()
+        let mut home = self.home.borrow_mut();
+        share(&mut home).clone()
+    }
+}
+
+/// Moves an inline state behind a shared handle (once), and returns the handle.
+fn share(home: &mut Home) -> &Timeout {
+    if let Home::Inline(s) = home {
+        let state = std::mem::replace(s, State::new(None));
+        *home = Home::Shared(Timeout::from_state(state));
+    }
+    match home {
+        Home::Shared(t) => t,
+        Home::Inline(_) => unreachable!("shared above"),
     }
 }
 
@@ -243,45 +353,52 @@ impl<F: Future> Future for TimeoutFuture<F> {
     type Output = Result<F::Output, Elapsed>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = self.get_mut();
-        let t = this.timeout.clone();
-        let phase = {
-            let mut s = t.state.borrow_mut();
-            s.waker = Some(cx.waker().clone());
-            s.phase
-        };
+        let mut this = self.project();
         if this.inner.is_none() {
             panic!("TimeoutFuture polled after it completed");
         }
-        if !this.entered {
-            if phase != Phase::Created {
-                panic!(
-                    "this Timeout was already entered by another future: make one Timeout \
-                     per guarded future"
-                );
+        let home = this.home.get_mut();
+        let elapsed = match home {
+            Home::Inline(s) if *this.entered => {
+                if s.poll_fired(cx) {
+                    Some(s.expire())
+                } else {
+                    None
+                }
             }
-            this.entered = true;
-            t.state.borrow_mut().phase = Phase::Entered;
-            t.arm();
+            Home::Inline(s) => match s.deadline {
+                // A deadline not in the future fires from a queued step, which needs the
+                // state shared with it.
+                Some(deadline) if deadline <= now() => share(home).poll_entered(this.entered, cx),
+                deadline => {
+                    *this.entered = true;
+                    s.phase = Phase::Entered;
+                    s.generation += 1;
+                    if let Some(deadline) = deadline {
+                        // Registered now, before the guarded future first runs; it was
+                        // registered with this poll's waker and has not fired, so there
+                        // is nothing to check this time.
+                        s.start_timer(deadline, cx.waker());
+                    }
+                    None
+                }
+            },
+            Home::Shared(t) => t.poll_entered(this.entered, cx),
+        };
+        if let Some(elapsed) = elapsed {
+            this.inner.set(None);
+            return Poll::Ready(Err(elapsed));
         }
-        if t.poll_fired(cx) {
-            this.inner = None;
-            let deadline = {
-                let mut s = t.state.borrow_mut();
-                s.phase = Phase::Expired;
-                s.timer = None;
-                s.waker = None;
-                s.deadline.unwrap_or_else(now)
-            };
-            simloop_executor::trace_note(format!("timeout expired (deadline {deadline})"));
-            return Poll::Ready(Err(Elapsed::new(deadline)));
-        }
-        let inner = this.inner.as_mut().expect("checked above");
-        match inner.as_mut().poll(cx) {
+        let inner = this.inner.as_mut().as_pin_mut().expect("checked above");
+        match inner.poll(cx) {
             Poll::Pending => Poll::Pending,
             Poll::Ready(v) => {
-                this.inner = None;
-                let mut s = t.state.borrow_mut();
+                this.inner.set(None);
+                let mut home = this.home.borrow_mut();
+                let s = match &mut *home {
+                    Home::Inline(s) => s,
+                    Home::Shared(t) => &mut t.state.borrow_mut(),
+                };
                 s.phase = Phase::Exited;
                 s.timer = None;
                 s.waker = None;
@@ -291,29 +408,30 @@ impl<F: Future> Future for TimeoutFuture<F> {
     }
 }
 
-impl<F> Drop for TimeoutFuture<F> {
-    fn drop(&mut self) {
-        if self.inner.is_none() {
-            return;
+impl<F> fmt::Debug for TimeoutFuture<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &*self.home.borrow() {
+            Home::Inline(s) => f
+                .debug_struct("TimeoutFuture")
+                .field("when", &s.deadline)
+                .field("phase", &s.phase)
+                .finish(),
+            Home::Shared(t) => f.debug_struct("TimeoutFuture").field("timeout", t).finish(),
         }
-        // Cancelled from outside. If the deadline has come, this timeout's timer fired in
-        // the same batch as whatever cancelled us: asyncio reports it as expired.
-        if let Ok(mut s) = self.timeout.state.try_borrow_mut() {
-            if s.phase == Phase::Entered {
-                let reached = s.timer.is_some() && s.deadline.is_some_and(|d| d <= now());
-                s.phase = if reached || s.fired { Phase::Expired } else { Phase::Exited };
-                s.timer = None;
-                s.waker = None;
-            }
-        }
-        self.inner = None;
     }
 }
 
-impl<F> fmt::Debug for TimeoutFuture<F> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TimeoutFuture").field("timeout", &self.timeout).finish()
+/// The trace note of an expired timeout, formatted only when the runtime records it.
+struct ExpiredNote(Instant);
+
+impl From<ExpiredNote> for String {
+    fn from(note: ExpiredNote) -> String {
+        format!("timeout expired (deadline {})", note.0)
     }
+}
+
+fn deadline_after(delay: Option<Duration>) -> Option<Instant> {
+    delay.map(|d| now().saturating_add(d))
 }
 
 /// Runs `future` with a deadline `delay` from now (asyncio's `async with timeout(delay)`):
@@ -327,11 +445,11 @@ impl<F> fmt::Debug for TimeoutFuture<F> {
 /// # Panics
 /// With a delay, outside a simloop runtime.
 pub fn timeout<F: Future>(delay: impl Into<Option<Duration>>, future: F) -> TimeoutFuture<F> {
-    Timeout::after(delay).wrap(future)
+    TimeoutFuture::new(future, Home::Inline(State::new(deadline_after(delay.into()))))
 }
 
 /// Runs `future` until the clock reads `deadline` (asyncio's `timeout_at(when)`). See
 /// [`timeout`].
 pub fn timeout_at<F: Future>(deadline: impl Into<Option<Instant>>, future: F) -> TimeoutFuture<F> {
-    Timeout::at(deadline).wrap(future)
+    TimeoutFuture::new(future, Home::Inline(State::new(deadline.into())))
 }
