@@ -186,6 +186,11 @@ impl<'a> Run<'a> {
                     let s = self.kids[i].sim()?;
                     self.step += 1;
                     self.now = self.now.max(s.end_time);
+                    if s.end_time == self.now {
+                        // Stopped at this instant, before or after the child ends: the
+                        // child is cancelled with it or not.
+                        self.at_deadline(&format!("awaits {}, which ends", self.kids[i].name))?;
+                    }
                     if let Some(d) = self.passed()? {
                         // Stopped while awaiting: the awaited child is cancelled too
                         // (asyncio's Task.cancel() cancels the future the task waits on).
@@ -318,6 +323,11 @@ impl<'a> Run<'a> {
             None => last,
         };
         self.now = self.now.max(resume);
+        if sims.iter().any(|s| s.end_time == self.now) {
+            // Stopped at the instant children end: before them (they are cancelled with
+            // the gather) or after.
+            self.at_deadline(&format!("waits in its {what} for children that end"))?;
+        }
         if let Some(d) = self.passed()? {
             // Dropping a pending gather or group cancels its unfinished children.
             let limit = self.deadlines[d];
@@ -402,6 +412,8 @@ impl<'a> Run<'a> {
         }
         // Done for sure when this task resumes: every child ending earlier; all of them
         // if the mode needed all; the one that decided it if no other ends at its instant.
+        // Not those ending as it resumes if it may be stopped at that instant instead.
+        let by_completion = by_completion && !self.deadlines.contains(&resume);
         let tied = sims.iter().filter(|s| s.end_time == resume).count();
         for (j, s) in sims.iter().enumerate() {
             let done = (by_completion && needs_all)
