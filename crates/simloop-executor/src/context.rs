@@ -14,11 +14,13 @@ thread_local! {
 }
 
 /// Runs `f` with the current runtime, or returns `None` outside any runtime.
+#[inline]
 pub(crate) fn with<R>(f: impl FnOnce(&Rc<Inner>) -> R) -> Option<R> {
     CURRENT.try_with(|c| c.borrow().as_ref().map(f)).ok().flatten()
 }
 
 /// Runs `f` with the current runtime, or reports which operation needed one.
+#[inline]
 pub(crate) fn try_with<R>(
     op: &'static str,
     f: impl FnOnce(&Rc<Inner>) -> R,
@@ -28,11 +30,20 @@ pub(crate) fn try_with<R>(
 
 /// Like [`try_with`], panicking with the error's message (which names the fix).
 #[track_caller]
+#[inline]
 pub(crate) fn expect<R>(op: &'static str, f: impl FnOnce(&Rc<Inner>) -> R) -> R {
-    match try_with(op, f) {
-        Ok(r) => r,
-        Err(e) => panic!("{e}"),
+    match with(f) {
+        Some(r) => r,
+        None => no_runtime(op),
     }
+}
+
+/// The panic of [`expect`] outside a runtime, kept out of the callers' fast path.
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn no_runtime(op: &'static str) -> ! {
+    panic!("{}", ContextError::NoRuntime { op })
 }
 
 /// Whether this thread is inside a runtime.
@@ -59,11 +70,13 @@ impl Drop for EnterGuard {
 }
 
 /// Records an event for `task` if a runtime with tracing is current.
+#[inline]
 pub(crate) fn record(task: TaskId, kind: EventKind) {
     with(|rt| rt.record(task, kind));
 }
 
 /// Notes what the task being polled waits on (no-op outside a poll).
+#[inline]
 pub(crate) fn note_wait(on: WaitOn) {
     with(|rt| rt.note_wait(on));
 }

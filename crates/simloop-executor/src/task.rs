@@ -265,7 +265,14 @@ impl Header {
     fn complete(&self, this: TaskRef, state: TaskState) {
         self.state.set(state);
         self.waker.borrow_mut().take();
-        let callbacks = std::mem::take(&mut *self.callbacks.borrow_mut());
+        let callbacks = {
+            let mut cbs = self.callbacks.borrow_mut();
+            if cbs.len == 0 {
+                // Nobody awaits the task or asked to hear of it: nothing to schedule.
+                return;
+            }
+            std::mem::take(&mut *cbs)
+        };
         for cb in callbacks.into_iter().flatten() {
             match cb {
                 Callback::Waker(w) => w.wake(),
