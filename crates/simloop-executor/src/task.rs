@@ -276,10 +276,7 @@ impl Header {
         for cb in callbacks.into_iter().flatten() {
             match cb {
                 Callback::Waker(w) => w.wake(),
-                Callback::Fn(f) => {
-                    let task = this.clone();
-                    context::call_soon_for(self.id, Box::new(move || f(&task)));
-                }
+                Callback::Fn(f) => context::call_done_callback(this.clone(), f),
             }
         }
     }
@@ -816,8 +813,7 @@ impl TaskRef {
     pub fn add_done_callback(&self, f: impl FnOnce(&TaskRef) + 'static) {
         let header = self.header();
         if header.is_done() {
-            let task = self.clone();
-            context::call_soon_for(header.id, Box::new(move || f(&task)));
+            context::call_done_callback(self.clone(), Box::new(f));
         } else {
             header.add_callback(Callback::Fn(Box::new(f)));
         }
