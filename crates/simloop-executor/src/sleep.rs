@@ -142,9 +142,8 @@ impl Future for Sleep {
             State::Waiting { key, deadline } => {
                 let done = context::expect("sleep()", |rt| {
                     if rt.now() >= deadline {
-                        // Fired (the clock only reaches a deadline by firing it); this
-                        // only forgets the key, in the same runtime lookup.
-                        rt.timers.borrow_mut().cancel(key);
+                        // Fired: the clock only reaches a deadline by firing its bucket,
+                        // which forgot the timer, so there is nothing to cancel.
                         true
                     } else {
                         rt.timers.borrow_mut().update_waker(key, cx.waker());
