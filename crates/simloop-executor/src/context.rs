@@ -5,7 +5,6 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use crate::error::ContextError;
-use crate::ready::Step;
 use crate::runtime::Inner;
 use crate::task::{TaskId, TaskRef, WaitOn};
 use crate::trace::EventKind;
@@ -82,9 +81,9 @@ pub(crate) fn note_wait(on: WaitOn) {
     with(|rt| rt.note_wait(on));
 }
 
-/// Schedules `task`'s done callback `f` as its own step at the back of the ready queue.
-pub(crate) fn call_done_callback(task: TaskRef, f: Box<dyn FnOnce(&TaskRef)>) {
-    with(|rt| rt.ready.borrow_mut().push(Step::Done { task, f }));
+/// Schedules `f` as its own step at the back of the ready queue.
+pub(crate) fn call_soon_for(owner: TaskId, f: Box<dyn FnOnce()>) {
+    with(|rt| rt.call_soon(owner, f));
 }
 
 /// Remembers a panicked task, to report it at the end if nobody retrieves the panic.

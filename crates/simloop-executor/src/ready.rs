@@ -8,7 +8,7 @@ use std::collections::VecDeque;
 
 use async_task::Runnable;
 
-use crate::task::{TaskId, TaskKey, TaskRef};
+use crate::task::{TaskId, TaskKey};
 
 /// One queued unit of work.
 pub(crate) enum Step {
@@ -16,9 +16,6 @@ pub(crate) enum Step {
     Run(Runnable<TaskKey>),
     /// Call a callback scheduled on behalf of `owner` (a done callback, a `call_soon`).
     Callback { owner: TaskId, f: Box<dyn FnOnce()> },
-    /// Call a task's done callback with the task (one allocation fewer than a
-    /// `Callback` closing over both).
-    Done { task: TaskRef, f: Box<dyn FnOnce(&TaskRef)> },
 }
 
 impl Step {
@@ -27,7 +24,6 @@ impl Step {
         match self {
             Step::Run(r) => r.metadata().id,
             Step::Callback { owner, .. } => *owner,
-            Step::Done { task, .. } => task.id(),
         }
     }
 }

@@ -561,20 +561,16 @@ impl Inner {
                     drop(entry);
                 }
             }
-            Some(Step::Callback { f, .. }) => self.run_callback(f),
-            Some(Step::Done { task, f }) => self.run_callback(move || f(&task)),
+            Some(Step::Callback { f, .. }) => {
+                if let Err(payload) = catch_unwind(AssertUnwindSafe(f)) {
+                    let msg = panic_message(payload.as_ref());
+                    self.record(NO_TASK, EventKind::Note(format!("done callback panicked: {msg}")));
+                    self.callback_panics.borrow_mut().push((self.now(), msg));
+                }
+            }
             None => {}
         }
         Ok(())
-    }
-
-    /// Runs a callback step, recording a panic instead of unwinding the loop.
-    fn run_callback(&self, f: impl FnOnce()) {
-        if let Err(payload) = catch_unwind(AssertUnwindSafe(f)) {
-            let msg = panic_message(payload.as_ref());
-            self.record(NO_TASK, EventKind::Note(format!("done callback panicked: {msg}")));
-            self.callback_panics.borrow_mut().push((self.now(), msg));
-        }
     }
 
     /// Makes the current task outlive `task` (see [`crate::finish_after`]).

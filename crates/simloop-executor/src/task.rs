@@ -114,7 +114,9 @@ pub enum WaitOn {
 
 pub(crate) enum Callback {
     Waker(Waker),
-    Fn(Box<dyn FnOnce(&TaskRef)>),
+    /// A done callback, closed over its task already, so that completing the task queues
+    /// it as it is.
+    Fn(Box<dyn FnOnce()>),
 }
 
 /// A task's done callbacks and awaiters' wakers, by slot; a removed one leaves `None`.
@@ -262,7 +264,7 @@ impl Header {
     }
 
     /// Marks the task done and schedules its callbacks, each as its own step.
-    fn complete(&self, this: TaskRef, state: TaskState) {
+    fn complete(&self, state: TaskState) {
         self.state.set(state);
         self.waker.borrow_mut().take();
         let callbacks = {
@@ -276,7 +278,7 @@ impl Header {
         for cb in callbacks.into_iter().flatten() {
             match cb {
                 Callback::Waker(w) => w.wake(),
-                Callback::Fn(f) => context::call_done_callback(this.clone(), f),
+                Callback::Fn(f) => context::call_soon_for(self.id, f),
             }
         }
     }
@@ -456,11 +458,11 @@ where
             context::record(header.id, EventKind::Cancelled);
         }
         *this.core.result.borrow_mut() = Some(outcome);
-        let erased: Rc<dyn ErasedTask> = this.core.clone();
         if state == TaskState::Panicked {
-            context::note_failed(TaskRef(erased.clone()));
+            let erased: Rc<dyn ErasedTask> = this.core.clone();
+            context::note_failed(TaskRef(erased));
         }
-        header.complete(TaskRef(erased), state);
+        header.complete(state);
         context::with(|rt| rt.task_done());
         Poll::Ready(())
     }
@@ -812,10 +814,14 @@ impl TaskRef {
     /// Registers a done callback (see [`Task::add_done_callback`]).
     pub fn add_done_callback(&self, f: impl FnOnce(&TaskRef) + 'static) {
         let header = self.header();
+        let task = self.clone();
+        let call: Box<dyn FnOnce()> = Box::new(move || f(&task));
         if header.is_done() {
-            context::call_done_callback(self.clone(), Box::new(f));
+            context::call_soon_for(header.id, call);
         } else {
-            header.add_callback(Callback::Fn(Box::new(f)));
+            // The callback holds its task until it runs, or until the task is destroyed
+            // pending (which clears its callbacks).
+            header.add_callback(Callback::Fn(call));
         }
     }
 
