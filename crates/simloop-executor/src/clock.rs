@@ -11,6 +11,7 @@ use crate::instant::Instant;
 ///
 /// # Panics
 /// Outside a simloop runtime; [`try_now`] returns an error instead.
+#[inline]
 pub fn now() -> Instant {
     context::expect("now()", |rt| rt.now())
 }

@@ -26,52 +26,62 @@ impl Instant {
     pub const MAX: Instant = Instant(u64::MAX);
 
     /// The instant `nanos` nanoseconds after the start.
+    #[inline]
     pub const fn from_nanos(nanos: u64) -> Instant {
         Instant(nanos)
     }
 
     /// The instant `secs` seconds after the start.
+    #[inline]
     pub const fn from_secs(secs: u64) -> Instant {
         Instant(secs * 1_000_000_000)
     }
 
     /// The instant `millis` milliseconds after the start.
+    #[inline]
     pub const fn from_millis(millis: u64) -> Instant {
         Instant(millis * 1_000_000)
     }
 
     /// Nanoseconds since the start.
+    #[inline]
     pub const fn as_nanos(self) -> u64 {
         self.0
     }
 
     /// Time since the start, as a `Duration`.
+    #[inline]
     pub const fn as_duration(self) -> Duration {
         Duration::from_nanos(self.0)
     }
 
     /// Seconds since the start as a float (for display and comparison with asyncio's `loop.time()`).
+    #[inline]
     pub fn as_secs_f64(self) -> f64 {
         self.0 as f64 / 1e9
     }
 
     /// `self + d`, or `None` if the result does not fit the virtual clock.
+    #[inline]
     pub fn checked_add(self, d: Duration) -> Option<Instant> {
         let nanos = u64::try_from(d.as_nanos()).ok()?;
         self.0.checked_add(nanos).map(Instant)
     }
 
     /// `self + d`, clamped to [`Instant::MAX`] (which no timer ever reaches).
+    #[inline]
     pub fn saturating_add(self, d: Duration) -> Instant {
         self.checked_add(d).unwrap_or(Instant::MAX)
     }
 
     /// Time from `earlier` to `self`, or zero if `earlier` is later.
+    #[inline]
     pub fn saturating_duration_since(self, earlier: Instant) -> Duration {
         Duration::from_nanos(self.0.saturating_sub(earlier.0))
     }
 
     /// Time from `earlier` to `self`, or `None` if `earlier` is later.
+    #[inline]
     pub fn checked_duration_since(self, earlier: Instant) -> Option<Duration> {
         self.0.checked_sub(earlier.0).map(Duration::from_nanos)
     }
@@ -82,6 +92,7 @@ impl Add<Duration> for Instant {
     /// # Panics
     /// If the sum overflows the virtual clock (about 584 years); use
     /// [`Instant::checked_add`] or [`Instant::saturating_add`] for untrusted durations.
+    #[inline]
     fn add(self, d: Duration) -> Instant {
         self.checked_add(d).unwrap_or_else(|| {
             panic!(
@@ -96,6 +107,7 @@ impl Sub<Instant> for Instant {
     type Output = Duration;
     /// # Panics
     /// If `earlier` is later than `self`; use [`Instant::saturating_duration_since`].
+    #[inline]
     fn sub(self, earlier: Instant) -> Duration {
         self.checked_duration_since(earlier).unwrap_or_else(|| {
             panic!("virtual instant underflow: {self} - {earlier}: the second instant is later")

@@ -54,6 +54,7 @@ pub struct Sleep {
 ///
 /// # Panics
 /// When polled outside a simloop runtime.
+#[inline]
 pub fn sleep(duration: Duration) -> Sleep {
     Sleep { target: Target::After(duration), state: State::Init }
 }
@@ -62,6 +63,7 @@ pub fn sleep(duration: Duration) -> Sleep {
 ///
 /// # Panics
 /// When polled outside a simloop runtime.
+#[inline]
 pub fn sleep_until(deadline: Instant) -> Sleep {
     Sleep { target: Target::At(deadline), state: State::Init }
 }
@@ -177,6 +179,7 @@ pub struct YieldNow {
 
 /// Gives every other ready step a turn: re-queues the caller at the back of the ready
 /// queue (asyncio's `await asyncio.sleep(0)`).
+#[inline]
 pub fn yield_now() -> YieldNow {
     YieldNow { yielded: false }
 }
