@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{guide_runtime, oracle, ticker, OnCancel};
+use common::{guide_runtime, oracle, py as py_bool, spawn_ticker as ticker, OnCancel};
 use simloop::{log, sleep, spawn_named, yield_now, TaskError};
 use std::time::Duration;
 
@@ -115,14 +115,6 @@ fn awaiting_a_finished_task_takes_no_step() {
         tk.await.unwrap();
     });
     assert_eq!(rt.trace().text(), oracle("ex_04_await_finished_task"));
-}
-
-fn py_bool(b: bool) -> &'static str {
-    if b {
-        "True"
-    } else {
-        "False"
-    }
 }
 
 #[test]

@@ -2,13 +2,13 @@
 //! `tests/oracle/cases/` (hop counts with a ticker, failures at the same instant, the
 //! first error leaving the others running, cancellation from outside).
 
-mod prim_support;
+mod common;
 
 use std::time::Duration;
 
+use common::{oracle, ticker, OnCancel, ValueError};
 use futures::future::LocalBoxFuture;
 use futures::FutureExt;
-use prim_support::{oracle, ticker, OnCancel, ValueError};
 use simloop::{
     gather, log, sleep, spawn, spawn_named, try_gather, yield_now, ChildError, Runtime, Task,
 };

@@ -3,14 +3,14 @@
 //! the same instant, children adding children, the body failing, a failure while the body
 //! already waits for the children.
 
-mod prim_support;
+mod common;
 
 use std::cell::RefCell;
 use std::convert::Infallible;
 use std::rc::Rc;
 use std::time::Duration;
 
-use prim_support::{oracle, ticker, OnCancel, ValueError};
+use common::{oracle, ticker, OnCancel, ValueError};
 use simloop::{
     log, sleep, spawn_named, task_group, yield_now, ChildError, Runtime, Task, TaskGroup,
     TaskGroupClosed,

@@ -3,14 +3,14 @@
 //! exactly at the deadline, reschedule, deadlines not in the future, wait_for's hops and
 //! its exact-deadline rule.
 
-mod prim_support;
+mod common;
 
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
+use common::{oracle, py, ticker, OnCancel, OnDrop, ValueError};
 use futures::FutureExt;
-use prim_support::{oracle, py, ticker, OnCancel, OnDrop, ValueError};
 use simloop::{
     log, now, sleep, spawn_named, timeout, timeout_at, wait_for, yield_now, Elapsed, Instant,
     Runtime, Task, Timeout,

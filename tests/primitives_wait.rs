@@ -3,12 +3,12 @@
 //! timeout, a timeout that fires first, ties at the deadline, completion order, shielding
 //! from the awaiter's cancellation.
 
+mod common;
 mod guide;
-mod prim_support;
 
 use std::time::Duration;
 
-use prim_support::{oracle, ticker, OnCancel, ValueError};
+use common::{oracle, ticker, OnCancel, ValueError};
 use simloop::{
     as_completed, gather, log, shield, sleep, spawn_named, wait, yield_now, ReturnWhen, Runtime,
     Task, TaskError,

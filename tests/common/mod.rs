@@ -1,13 +1,83 @@
-//! Helpers shared by the facade's integration tests.
+//! Helpers shared by the facade's integration tests: the oracle's expected traces, the
+//! hop-measuring ticker, and Rust stand-ins for asyncio idioms (ValueError, `except
+//! CancelledError: print(...)`, Python booleans).
+
 #![allow(dead_code)]
 
 use simloop::{log, spawn_named, yield_now, Runtime, Task};
 
-/// The expected trace of an oracle case (`tests/oracle/cases/<name>.expected`).
-pub fn oracle(name: &str) -> String {
-    let path = format!("{}/tests/oracle/cases/{name}.expected", env!("CARGO_MANIFEST_DIR"));
+/// The CPython trace committed for `case` (without the trailing newline).
+pub fn oracle(case: &str) -> String {
+    let path = format!("{}/tests/oracle/cases/{case}.expected", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     text.trim_end().to_string()
+}
+
+/// asyncio's `ticker(n)`: logs `tick i` and yields, `n` times.
+pub async fn ticker(n: u32) {
+    for i in 0..n {
+        log!("tick {i}");
+        yield_now().await;
+    }
+}
+
+/// asyncio's `ValueError(msg)`, with Python's repr.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValueError(pub String);
+
+impl ValueError {
+    /// `ValueError('msg')`.
+    pub fn repr(&self) -> String {
+        format!("ValueError('{}')", self.0)
+    }
+}
+
+impl std::fmt::Display for ValueError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Logs a message when dropped: how a Rust port shows asyncio's
+/// `except CancelledError: print(...)`.
+pub struct OnCancel(pub Option<String>);
+
+impl OnCancel {
+    /// Logs `msg` if dropped before [`OnCancel::disarm`].
+    pub fn new(msg: impl Into<String>) -> Self {
+        OnCancel(Some(msg.into()))
+    }
+    /// The guarded work finished: log nothing.
+    pub fn disarm(mut self) {
+        self.0 = None;
+    }
+}
+
+impl Drop for OnCancel {
+    fn drop(&mut self) {
+        if let Some(m) = self.0.take() {
+            log!("{m}");
+        }
+    }
+}
+
+/// Runs a closure when dropped: a Rust port's `except CancelledError:` (or `finally:`)
+/// that needs to read state at that moment.
+pub struct OnDrop<F: FnMut()>(pub F);
+
+impl<F: FnMut()> Drop for OnDrop<F> {
+    fn drop(&mut self) {
+        (self.0)()
+    }
+}
+
+/// Python's `True` / `False`.
+pub fn py(b: bool) -> &'static str {
+    if b {
+        "True"
+    } else {
+        "False"
+    }
 }
 
 /// A runtime whose wall clock starts where the oracle's does (17:13:52).
@@ -15,36 +85,8 @@ pub fn guide_runtime() -> Runtime {
     Runtime::builder().wall_clock_hms(17, 13, 52).build()
 }
 
-/// A task that logs `tick i` and yields, `n` times: its lines show how many steps other
-/// work takes at one instant.
-pub fn ticker(name: &str, n: usize) -> Task<()> {
-    spawn_named(name, async move {
-        for i in 0..n {
-            log!("tick {i}");
-            yield_now().await;
-        }
-    })
-}
-
-/// Logs a message when dropped unless disarmed: Rust's stand-in for an asyncio
-/// `except CancelledError: print(...)` block, since cancellation drops the future.
-pub struct OnCancel(pub &'static str, pub bool);
-
-impl OnCancel {
-    /// Armed guard.
-    pub fn new(msg: &'static str) -> OnCancel {
-        OnCancel(msg, true)
-    }
-    /// The future finished normally: no message.
-    pub fn disarm(mut self) {
-        self.1 = false;
-    }
-}
-
-impl Drop for OnCancel {
-    fn drop(&mut self) {
-        if self.1 {
-            log!("{}", self.0);
-        }
-    }
+/// Spawns [`ticker`] as a task named `name`: its lines show how many steps other work
+/// takes at one instant.
+pub fn spawn_ticker(name: &str, n: u32) -> Task<()> {
+    spawn_named(name, ticker(n))
 }
