@@ -218,7 +218,7 @@ fn schedule(shared: &Arc<Shared>, runnable: Runnable<TaskKey>) {
 
 struct TaskEntry {
     task: TaskRef,
-    handle: Option<async_task::Task<(), TaskKey>>,
+    handle: async_task::Task<(), TaskKey>,
 }
 
 /// The runtime's state, shared by the [`Runtime`] handle and the thread-local context.
@@ -474,7 +474,7 @@ impl Inner {
                 self.record(parent, EventKind::Spawn { child: key.id });
             }
         }
-        let slot = self.tasks.borrow_mut().insert(TaskEntry { task, handle: Some(handle) });
+        let slot = self.tasks.borrow_mut().insert(TaskEntry { task, handle });
         debug_assert_eq!(slot, key.slot);
         self.ready.borrow_mut().push(Step::Run(runnable));
     }
@@ -520,7 +520,7 @@ impl Inner {
         for f in fired {
             if let Some(e) = tasks.get(f.task_slot) {
                 sum += e.task.header().waiting.get().1 as usize;
-                sum += e.handle.as_ref().map_or(0, |h| usize::from(h.is_finished()));
+                sum += usize::from(e.handle.is_finished());
             }
         }
         std::hint::black_box(sum);
@@ -616,8 +616,8 @@ impl Inner {
         header.waiting.set((on, n));
     }
 
-    /// Drives the loop until `stop` says so, the run blocks (with `advance == false`), or
-    /// an error.
+    /// Runs steps, moving the clock when nothing is ready, until `mode` is satisfied (main
+    /// done, everything blocked, or the next timer batch handled) or an error.
     fn drive(&self, mode: Drive<'_>) -> Result<(), RunError> {
         let mut fired = false;
         // Steps run in iterations, as asyncio's `_run_once`: an iteration runs the steps
@@ -1047,7 +1047,7 @@ impl Runtime {
         let driven = inner.drive(Drive::Main(&core.header));
         let out = match driven {
             Ok(()) => {
-                let out = match core.take_result() {
+                let out = match core.take() {
                     Some(Ok(v)) => Ok(v),
                     _ => Err(core
                         .take_panic_payload()

@@ -284,12 +284,40 @@ impl Header {
     }
 }
 
-/// Internal outcome of a task, kept until someone takes it.
+/// Internal outcome of a task, kept until someone takes it. A panic's message lives in
+/// the header, where untyped references read it too.
 enum Outcome<T> {
     Ok(T),
     Cancelled,
-    Panicked(String),
+    Panicked,
     Taken,
+}
+
+impl<T> Outcome<T> {
+    /// The state a task with this outcome is in.
+    fn state(&self) -> TaskState {
+        match self {
+            Outcome::Ok(_) | Outcome::Taken => TaskState::Finished,
+            Outcome::Cancelled => TaskState::Cancelled,
+            Outcome::Panicked => TaskState::Panicked,
+        }
+    }
+
+    /// The error reading this outcome gives, or `None` for a value still there.
+    fn error(&self, header: &Header) -> Option<TaskError> {
+        match self {
+            Outcome::Ok(_) => None,
+            Outcome::Cancelled => Some(TaskError::Cancelled),
+            Outcome::Panicked => {
+                Some(TaskError::Panicked(header.panic_message().unwrap_or_default()))
+            }
+            Outcome::Taken => Some(TaskError::InvalidState(format!(
+                "the result of task {} was already taken (by an await or take_result()); \
+                 use result() on a Clone output to read it more than once",
+                header.name()
+            ))),
+        }
+    }
 }
 
 /// What a task shares with its handles: the header and the typed result slot, in one
@@ -306,36 +334,24 @@ impl<T> TaskCore<T> {
         TaskCore { header, result: RefCell::new(None), panic_payload: RefCell::new(None) }
     }
 
-    /// Takes the outcome, marking it retrieved. `None` while pending.
-    fn take(&self) -> Option<Result<T, TaskError>> {
+    /// Takes the outcome, marking it retrieved: a value is moved out (leaving `Taken`),
+    /// an error stays for later readers. `None` while pending.
+    pub(crate) fn take(&self) -> Option<Result<T, TaskError>> {
         let mut slot = self.result.borrow_mut();
         let outcome = slot.as_mut()?;
         self.header.retrieved.set(true);
-        Some(match std::mem::replace(outcome, Outcome::Taken) {
-            Outcome::Ok(v) => Ok(v),
-            Outcome::Cancelled => {
-                *outcome = Outcome::Cancelled;
-                Err(TaskError::Cancelled)
-            }
-            Outcome::Panicked(msg) => {
-                *outcome = Outcome::Panicked(msg.clone());
-                Err(TaskError::Panicked(msg))
-            }
-            Outcome::Taken => Err(TaskError::InvalidState(format!(
-                "the result of task {} was already taken (by an await or take_result()); \
-                 use result() on a Clone output to read it more than once",
-                self.header.name()
-            ))),
-        })
+        if let Some(e) = outcome.error(&self.header) {
+            return Some(Err(e));
+        }
+        match std::mem::replace(outcome, Outcome::Taken) {
+            Outcome::Ok(v) => Some(Ok(v)),
+            _ => unreachable!("only a value has no error"),
+        }
     }
 
     /// The panic payload of a panicked task (used by `block_on` to re-raise main's panic).
     pub(crate) fn take_panic_payload(&self) -> Option<Box<dyn Any + Send>> {
         self.panic_payload.borrow_mut().take()
-    }
-
-    pub(crate) fn take_result(&self) -> Option<Result<T, TaskError>> {
-        self.take()
     }
 
     /// Marks a task that was destroyed while pending as cancelled (no callbacks run).
@@ -375,7 +391,7 @@ pin_project! {
         // Whether the runtime records events (a copy, to skip the thread-local lookup).
         tracing: bool,
         // The outcome, held while the task waits for the tasks it must outlive.
-        stash: Option<(Outcome<F::Output>, TaskState)>,
+        stash: Option<Outcome<F::Output>>,
     }
     impl<F: Future> PinnedDrop for TaskFuture<F> {
         fn drop(this: Pin<&mut Self>) {
@@ -408,7 +424,7 @@ where
                 // Dropping the future is Rust's cancellation; its destructors run inside
                 // the runtime, so timers it registered are removed at once.
                 this.inner.set(None);
-                *this.stash = Some((Outcome::Cancelled, TaskState::Cancelled));
+                *this.stash = Some(Outcome::Cancelled);
             } else {
                 let Some(fut) = this.inner.as_mut().as_pin_mut() else {
                     return Poll::Ready(());
@@ -429,14 +445,14 @@ where
                         if *this.tracing {
                             context::record(header.id, EventKind::Finished);
                         }
-                        (Outcome::Ok(v), TaskState::Finished)
+                        Outcome::Ok(v)
                     }
                     Err(payload) => {
                         let msg = panic_message(payload.as_ref());
                         context::record(header.id, EventKind::Panicked(msg.clone()));
-                        *header.panic_msg.borrow_mut() = Some(msg.clone());
+                        *header.panic_msg.borrow_mut() = Some(msg);
                         *this.core.panic_payload.borrow_mut() = Some(payload);
-                        (Outcome::Panicked(msg), TaskState::Panicked)
+                        Outcome::Panicked
                     }
                 };
                 this.inner.set(None);
@@ -451,9 +467,10 @@ where
         {
             return Poll::Pending;
         }
-        let Some((outcome, state)) = this.stash.take() else {
+        let Some(outcome) = this.stash.take() else {
             return Poll::Ready(());
         };
+        let state = outcome.state();
         if state == TaskState::Cancelled {
             context::record(header.id, EventKind::Cancelled);
         }
@@ -621,20 +638,13 @@ impl<T: Clone + 'static> Task<T> {
     /// return. The output is cloned, so it can be read any number of times.
     pub fn result(&self) -> Result<T, TaskError> {
         let slot = self.core.result.borrow();
-        match slot.as_ref() {
-            None => Err(self.pending_error("result()")),
-            Some(outcome) => {
-                self.core.header.retrieved.set(true);
-                match outcome {
-                    Outcome::Ok(v) => Ok(v.clone()),
-                    Outcome::Cancelled => Err(TaskError::Cancelled),
-                    Outcome::Panicked(m) => Err(TaskError::Panicked(m.clone())),
-                    Outcome::Taken => Err(TaskError::InvalidState(format!(
-                        "the result of task {} was already taken by an await or take_result()",
-                        self.core.header.name()
-                    ))),
-                }
-            }
+        let Some(outcome) = slot.as_ref() else {
+            return Err(self.pending_error("result()"));
+        };
+        self.core.header.retrieved.set(true);
+        match outcome {
+            Outcome::Ok(v) => Ok(v.clone()),
+            other => Err(other.error(&self.core.header).expect("not a value")),
         }
     }
 }
