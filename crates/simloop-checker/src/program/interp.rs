@@ -110,6 +110,13 @@ fn body(block: Block, name: String, shared: Rc<Shared>) -> BoxFuture {
     })
 }
 
+/// Spawns `block` as the task `name` and records its id.
+fn spawn_child(block: &Block, name: String, shared: &Rc<Shared>) -> Task<Ret> {
+    let task = spawn_named(name.clone(), body(block.clone(), name.clone(), shared.clone()));
+    shared.ids.borrow_mut().push((name, task.id()));
+    task
+}
+
 /// How a child's outcome is logged: `ok 3`, `failed fail t1`, `panicked ...`, `cancelled`.
 fn describe(r: &Result<Ret, TaskError>) -> String {
     match r {
@@ -171,9 +178,7 @@ fn run_ops<'a>(
                 Op::Log(n) => log!("log {n}"),
                 Op::Spawn(b) => {
                     let cname = next_name();
-                    let task =
-                        spawn_named(cname.clone(), body(b.clone(), cname.clone(), shared.clone()));
-                    shared.ids.borrow_mut().push((cname.clone(), task.id()));
+                    let task = spawn_child(b, cname.clone(), shared);
                     kids.push(Child { name: cname, task, seen: None });
                 }
                 Op::Await { child, propagate } => {
@@ -215,13 +220,8 @@ fn run_ops<'a>(
                     let mut tasks = Vec::new();
                     for b in children {
                         let cname = next_name();
-                        let task = spawn_named(
-                            cname.clone(),
-                            body(b.clone(), cname.clone(), shared.clone()),
-                        );
-                        shared.ids.borrow_mut().push((cname.clone(), task.id()));
+                        tasks.push(spawn_child(b, cname.clone(), shared));
                         names.push(cname);
-                        tasks.push(task);
                     }
                     if !*fail_fast {
                         for (n, r) in names.iter().zip(gather(tasks).await) {
@@ -243,16 +243,8 @@ fn run_ops<'a>(
                     if children.is_empty() {
                         continue;
                     }
-                    let mut tasks = Vec::new();
-                    for b in children {
-                        let cname = next_name();
-                        let task = spawn_named(
-                            cname.clone(),
-                            body(b.clone(), cname.clone(), shared.clone()),
-                        );
-                        shared.ids.borrow_mut().push((cname, task.id()));
-                        tasks.push(task);
-                    }
+                    let tasks: Vec<_> =
+                        children.iter().map(|b| spawn_child(b, next_name(), shared)).collect();
                     let limit = timeout_ms.map(|ms| Duration::from_millis(u64::from(ms)));
                     // Dropping the handles afterwards cancels nothing: pending children
                     // run on, as after asyncio's wait.

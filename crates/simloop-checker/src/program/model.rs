@@ -268,6 +268,21 @@ impl<'a> Run<'a> {
         Ok(Flow::Next)
     }
 
+    /// Spawns `children` in one step (for `Gather`, `Group` and `Wait`): the index of the
+    /// first in `kids`, and how each would run uncut.
+    fn spawn_children(&mut self, children: &'a [Block]) -> Result<(usize, Vec<Sim>), Ambiguous> {
+        self.at_deadline("spawns children")?;
+        let first = self.kids.len();
+        for b in children {
+            let name = self.name_next();
+            let (start, step) = (self.now, self.step);
+            self.kids.push(Kid { block: b, name, start, step, cut: Cut::Never });
+        }
+        self.step += 1;
+        let sims = self.kids[first..].iter().map(Kid::sim).collect::<Result<Vec<_>, _>>()?;
+        Ok((first, sims))
+    }
+
     /// `Gather` and `Group`: `None` to go on, or how the task's ops stop.
     fn gather(&mut self, op: &Op, children: &'a [Block]) -> Result<Option<Flow>, Ambiguous> {
         if children.is_empty() {
@@ -286,15 +301,7 @@ impl<'a> Run<'a> {
         } else {
             "gather"
         };
-        self.at_deadline("spawns children")?;
-        let first = self.kids.len();
-        for b in children {
-            let name = self.name_next();
-            let (start, step) = (self.now, self.step);
-            self.kids.push(Kid { block: b, name, start, step, cut: Cut::Never });
-        }
-        self.step += 1;
-        let sims = self.kids[first..].iter().map(Kid::sim).collect::<Result<Vec<_>, _>>()?;
+        let (first, sims) = self.spawn_children(children)?;
         let last = sims.iter().map(|s| s.end_time).max().unwrap_or(self.now);
         let failing = if fail_fast {
             sims.iter()
@@ -384,15 +391,7 @@ impl<'a> Run<'a> {
         if children.is_empty() {
             return Ok(None);
         }
-        self.at_deadline("spawns children")?;
-        let first = self.kids.len();
-        for b in children {
-            let name = self.name_next();
-            let (start, step) = (self.now, self.step);
-            self.kids.push(Kid { block: b, name, start, step, cut: Cut::Never });
-        }
-        self.step += 1;
-        let sims = self.kids[first..].iter().map(Kid::sim).collect::<Result<Vec<_>, _>>()?;
+        let (first, sims) = self.spawn_children(children)?;
         let ends = sims.iter().map(|s| s.end_time);
         let (last, soonest) = (ends.clone().max().unwrap_or(self.now), ends.min().unwrap_or(0));
         let failure = sims.iter().filter(|s| is_failure(&s.end)).map(|s| s.end_time).min();
