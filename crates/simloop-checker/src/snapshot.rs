@@ -134,41 +134,36 @@ pub fn snapshot_parts(
 /// ```
 #[macro_export]
 macro_rules! assert_trace_snapshot {
-    ($source:expr $(,)?) => {{
-        let (body, settings) = $crate::snapshot::snapshot_parts(
-            &$source,
-            $crate::snapshot::View::Text,
-            ::core::env!("CARGO_MANIFEST_DIR"),
-        );
-        settings.bind(|| $crate::__private::insta::assert_snapshot!(body));
-    }};
-    ($name:expr, $source:expr $(,)?) => {{
-        let (body, settings) = $crate::snapshot::snapshot_parts(
-            &$source,
-            $crate::snapshot::View::Text,
-            ::core::env!("CARGO_MANIFEST_DIR"),
-        );
-        settings.bind(|| $crate::__private::insta::assert_snapshot!($name, body));
-    }};
+    ($source:expr $(,)?) => {
+        $crate::__assert_view_snapshot!(Text, $source)
+    };
+    ($name:expr, $source:expr $(,)?) => {
+        $crate::__assert_view_snapshot!(Text, $source, $name)
+    };
 }
 
 /// Like [`assert_trace_snapshot!`], with the [`timeline`] of the trace as the body.
 #[macro_export]
 macro_rules! assert_timeline_snapshot {
-    ($source:expr $(,)?) => {{
+    ($source:expr $(,)?) => {
+        $crate::__assert_view_snapshot!(Timeline, $source)
+    };
+    ($name:expr, $source:expr $(,)?) => {
+        $crate::__assert_view_snapshot!(Timeline, $source, $name)
+    };
+}
+
+/// What [`assert_trace_snapshot!`] and [`assert_timeline_snapshot!`] expand to: the
+/// snapshot of `$source` seen as `View::$view`, named `$name` if given.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __assert_view_snapshot {
+    ($view:ident, $source:expr $(, $name:expr)?) => {{
         let (body, settings) = $crate::snapshot::snapshot_parts(
             &$source,
-            $crate::snapshot::View::Timeline,
+            $crate::snapshot::View::$view,
             ::core::env!("CARGO_MANIFEST_DIR"),
         );
-        settings.bind(|| $crate::__private::insta::assert_snapshot!(body));
-    }};
-    ($name:expr, $source:expr $(,)?) => {{
-        let (body, settings) = $crate::snapshot::snapshot_parts(
-            &$source,
-            $crate::snapshot::View::Timeline,
-            ::core::env!("CARGO_MANIFEST_DIR"),
-        );
-        settings.bind(|| $crate::__private::insta::assert_snapshot!($name, body));
+        settings.bind(|| $crate::__private::insta::assert_snapshot!($($name,)? body));
     }};
 }
