@@ -1,27 +1,15 @@
 //! Replays the checked-in cargo-fuzz corpus (`fuzz/corpus/program/`) on stable Rust, so CI
 //! exercises the fuzz target's decoding and properties without nightly or cargo-fuzz.
 
+mod common;
+
 use std::path::PathBuf;
-use std::sync::Once;
 
 use simloop_checker::program::{case_from_bytes, check};
 
-fn quiet_program_panics() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        let default = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            let msg = info.payload().downcast_ref::<String>().map(String::as_str).unwrap_or("");
-            if !msg.starts_with("panic ") {
-                default(info);
-            }
-        }));
-    });
-}
-
 #[test]
 fn fuzz_corpus_replays() {
-    quiet_program_panics();
+    common::quiet_program_panics();
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus/program");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("read {}: {e}", dir.display()))

@@ -8,27 +8,15 @@
 //! Skipped, loudly, when no `python3` >= 3.11 is on the PATH. `SIMLOOP_ORACLE_PROGRAMS`
 //! sets how many programs to compare (default 300), `SIMLOOP_ORACLE_SEED` which ones.
 
+mod common;
+
 use std::path::PathBuf;
 use std::process::Command;
-use std::sync::Once;
 
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use simloop_checker::program::{interp, python, strategy, Program};
 use simloop_executor::Policy;
-
-fn quiet_program_panics() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        let default = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            let msg = info.payload().downcast_ref::<String>().map(String::as_str).unwrap_or("");
-            if !msg.starts_with("panic ") {
-                default(info);
-            }
-        }));
-    });
-}
 
 fn env_u64(name: &str, default: u64) -> u64 {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
@@ -94,7 +82,7 @@ fn generated_programs_match_cpython() {
         );
         return;
     };
-    quiet_program_panics();
+    common::quiet_program_panics();
     let n = env_u64("SIMLOOP_ORACLE_PROGRAMS", 300);
     let seed = env_u64("SIMLOOP_ORACLE_SEED", 0x5eed);
     let programs = programs(n, seed);

@@ -7,33 +7,15 @@
 //! shrunk and its seed saved in `program_props.proptest-regressions` beside this file,
 //! which is committed so CI replays it first.
 
+mod common;
+
 use std::cell::RefCell;
-use std::sync::Once;
 
 use proptest::test_runner::{Config, FileFailurePersistence, TestCaseError, TestError, TestRunner};
 use simloop_checker::program::{check, strategy, Block, Case, Op, Program, ReturnWhen};
 use simloop_executor::Policy;
 
 const DEFAULT_CASES: u32 = 2000;
-
-/// Panics raised by the programs themselves are expected; keep them off stderr.
-fn quiet_program_panics() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        let default = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            let msg = info
-                .payload()
-                .downcast_ref::<String>()
-                .map(String::as_str)
-                .or_else(|| info.payload().downcast_ref::<&str>().copied())
-                .unwrap_or("");
-            if !msg.starts_with("panic ") {
-                default(info);
-            }
-        }));
-    });
-}
 
 fn cases() -> u32 {
     std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_CASES)
@@ -49,7 +31,7 @@ struct Stats {
 
 #[test]
 fn generated_programs_match_the_model() {
-    quiet_program_panics();
+    common::quiet_program_panics();
     let mut config = Config::with_cases(cases());
     config.source_file = Some(file!());
     config.failure_persistence =
@@ -115,7 +97,7 @@ fn block(ops: Vec<Op>) -> Block {
 /// the `Wait` op was added).
 #[test]
 fn past_failures_still_pass() {
-    quiet_program_panics();
+    common::quiet_program_panics();
     let spawn = |ops| Op::Spawn(block(ops));
     let group = |children| Op::Group { children, propagate: false };
     let cases = [
@@ -190,7 +172,7 @@ fn past_failures_still_pass() {
 /// model predicts the same outcome under every policy.
 #[test]
 fn wait_returns_early_and_leaves_pending_children_running() {
-    quiet_program_panics();
+    common::quiet_program_panics();
     let wait = |mode, timeout_ms, children| Op::Wait { mode, timeout_ms, children };
     let main = Block {
         ops: vec![
