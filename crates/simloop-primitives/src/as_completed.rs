@@ -33,17 +33,17 @@
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::fmt;
-use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use futures::Stream;
-use simloop_executor::{now, sleep_until, Instant, Sleep, Task, TaskError};
+use simloop_executor::{now, Instant, Sleep, Task, TaskError};
 
 use crate::error::Elapsed;
 use crate::gather::IntoTask;
+use crate::timeout::{timer_at, timer_fired};
 
 struct State<T> {
     queue: VecDeque<Task<T>>,
@@ -87,11 +87,7 @@ where
     }
     // asyncio registers the timer right after the callbacks, when as_completed is called.
     let deadline = timeout.into().map(|d| now().saturating_add(d));
-    let timer = deadline.map(|d| {
-        let mut timer = Box::pin(sleep_until(d));
-        let _ = timer.as_mut().poll(&mut Context::from_waker(&futures::task::noop_waker()));
-        timer
-    });
+    let timer = deadline.map(|d| timer_at(d, futures::task::noop_waker_ref()));
     AsCompleted { state, left, deadline, timer }
 }
 
@@ -101,7 +97,7 @@ pub struct AsCompleted<T> {
     state: Rc<RefCell<State<T>>>,
     left: usize,
     deadline: Option<Instant>,
-    timer: Option<Pin<Box<Sleep>>>,
+    timer: Option<Sleep>,
 }
 
 impl<T> Unpin for AsCompleted<T> {}
@@ -132,8 +128,7 @@ impl<T: 'static> Stream for AsCompleted<T> {
                 this.left -= 1;
                 return Poll::Ready(Some(Ok(task.take_result())));
             }
-            let fired = this.timer.as_mut().is_some_and(|t| t.as_mut().poll(cx).is_ready());
-            if !fired {
+            if !timer_fired(&mut this.timer, cx) {
                 s.waker = Some(cx.waker().clone());
                 return Poll::Pending;
             }
@@ -141,7 +136,7 @@ impl<T: 'static> Stream for AsCompleted<T> {
             s.queue.clear();
         }
         this.left -= 1;
-        Poll::Ready(Some(Err(Elapsed::new(this.deadline.unwrap_or_else(now)))))
+        Poll::Ready(Some(Err(Elapsed::at(this.deadline.unwrap_or_else(now)))))
     }
 }
 

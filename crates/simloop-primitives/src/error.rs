@@ -150,10 +150,6 @@ pub struct Elapsed {
 }
 
 impl Elapsed {
-    pub(crate) fn new(deadline: Instant) -> Self {
-        Elapsed { deadline }
-    }
-
     /// The error for `deadline` (to compare against in tests).
     pub fn at(deadline: Instant) -> Self {
         Elapsed { deadline }

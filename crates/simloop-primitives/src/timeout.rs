@@ -87,21 +87,13 @@ impl State {
 
     /// Whether the deadline has come, as seen by the guarded future's poll.
     fn poll_fired(&mut self, cx: &mut Context<'_>) -> bool {
-        if self.fired {
-            return true;
-        }
-        match self.timer.as_mut() {
-            Some(t) => Pin::new(t).poll(cx).is_ready(),
-            None => false,
-        }
+        self.fired || timer_fired(&mut self.timer, cx)
     }
 
     /// Registers a timer for a deadline in the future, waking `waker`; asyncio's `call_at`
     /// at enter or reschedule.
     fn start_timer(&mut self, deadline: Instant, waker: &Waker) {
-        let mut timer = sleep_until(deadline);
-        let _ = Pin::new(&mut timer).poll(&mut Context::from_waker(waker));
-        self.timer = Some(timer);
+        self.timer = Some(timer_at(deadline, waker));
     }
 
     /// The outcome once the deadline has come: the state is expired and the timer gone.
@@ -111,7 +103,7 @@ impl State {
         self.waker = None;
         let deadline = self.deadline.unwrap_or_else(now);
         simloop_executor::trace_note(ExpiredNote(deadline));
-        Elapsed::new(deadline)
+        Elapsed::at(deadline)
     }
 
     /// The guarded future was dropped from outside while entered. If the deadline has
@@ -428,6 +420,18 @@ impl From<ExpiredNote> for String {
     fn from(note: ExpiredNote) -> String {
         format!("timeout expired (deadline {})", note.0)
     }
+}
+
+/// A timer for `deadline`, registered now (asyncio's `call_at`) to wake `waker`.
+pub(crate) fn timer_at(deadline: Instant, waker: &Waker) -> Sleep {
+    let mut timer = sleep_until(deadline);
+    let _ = Pin::new(&mut timer).poll(&mut Context::from_waker(waker));
+    timer
+}
+
+/// Whether `timer` exists and has fired; else it wakes `cx` when it does.
+pub(crate) fn timer_fired(timer: &mut Option<Sleep>, cx: &mut Context<'_>) -> bool {
+    timer.as_mut().is_some_and(|t| Pin::new(t).poll(cx).is_ready())
 }
 
 fn deadline_after(delay: Option<Duration>) -> Option<Instant> {

@@ -38,7 +38,9 @@ use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
-use simloop_executor::{now, sleep_until, Sleep, Task, TaskState};
+use simloop_executor::{now, Sleep, Task, TaskState};
+
+use crate::timeout::{timer_at, timer_fired};
 
 /// When [`wait`] returns (asyncio's `ALL_COMPLETED`, `FIRST_COMPLETED`,
 /// `FIRST_EXCEPTION`).
@@ -113,7 +115,7 @@ pub struct Wait<T> {
     tasks: Vec<Task<T>>,
     return_when: ReturnWhen,
     timeout: Option<Duration>,
-    timer: Option<Pin<Box<Sleep>>>,
+    timer: Option<Sleep>,
     state: Option<Rc<RefCell<State>>>,
 }
 
@@ -121,11 +123,7 @@ impl<T> Unpin for Wait<T> {}
 
 impl<T: TaskOutput + 'static> Wait<T> {
     fn start(&mut self, cx: &mut Context<'_>) -> Rc<RefCell<State>> {
-        if let Some(d) = self.timeout {
-            let mut timer = Box::pin(sleep_until(now().saturating_add(d)));
-            let _ = timer.as_mut().poll(cx);
-            self.timer = Some(timer);
-        }
+        self.timer = self.timeout.map(|d| timer_at(now().saturating_add(d), cx.waker()));
         let state = Rc::new(RefCell::new(State {
             remaining: self.tasks.len(),
             released: false,
@@ -168,7 +166,7 @@ impl<T: TaskOutput + 'static> Future for Wait<T> {
                 s
             }
         };
-        let fired = this.timer.as_mut().is_some_and(|t| t.as_mut().poll(cx).is_ready());
+        let fired = timer_fired(&mut this.timer, cx);
         {
             let mut s = state.borrow_mut();
             if !s.released && !fired {

@@ -37,10 +37,11 @@ use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
-use simloop_executor::{now, sleep_until, Instant, Sleep, Task, TaskError};
+use simloop_executor::{now, Instant, Sleep, Task, TaskError};
 
 use crate::error::Elapsed;
 use crate::gather::IntoTask;
+use crate::timeout::{timer_at, timer_fired};
 
 /// Runs `input` as a task and waits at most `timeout` for it (asyncio's `wait_for`).
 /// Gives `Ok(outcome)` (the task's value, or its panic or cancellation as a
@@ -56,11 +57,11 @@ pub fn wait_for<I: IntoTask>(input: I, timeout: impl Into<Option<Duration>>) -> 
 
 struct Running<T> {
     task: Task<T>,
-    timer: Option<Pin<Box<Sleep>>>,
+    timer: Option<Sleep>,
     deadline: Option<Instant>,
     cancelling: bool,
-    /// Cleared when the caller is done, so late callbacks do nothing.
-    active: Rc<Cell<bool>>,
+    /// What the task's done callback wakes; cleared when the caller is done, so a late
+    /// callback does nothing.
     waker: Rc<Cell<Option<Waker>>>,
 }
 
@@ -77,39 +78,32 @@ impl<I: IntoTask> Unpin for WaitFor<I> {}
 impl<I: IntoTask> WaitFor<I> {
     fn start(&mut self, cx: &mut Context<'_>) {
         let input = self.input.take().expect("started once");
-        let active = Rc::new(Cell::new(true));
         let waker = Rc::new(Cell::new(Some(cx.waker().clone())));
         let (deadline, timer) = match self.timeout {
             Some(d) if !d.is_zero() => {
                 let deadline = now().saturating_add(d);
-                let mut timer = Box::pin(sleep_until(deadline));
-                let _ = timer.as_mut().poll(cx);
-                (Some(deadline), Some(timer))
+                (Some(deadline), Some(timer_at(deadline, cx.waker())))
             }
             Some(_) => (Some(now()), None),
             None => (None, None),
         };
         let task = input.into_task();
-        let mut running =
-            Running { task, timer, deadline, cancelling: false, active, waker: waker.clone() };
-        if deadline.is_some() && running.timer.is_none() && !running.task.is_done() {
-            running.cancelling = true;
-            running.task.cancel();
+        // A zero timeout cancels at once what is not already done.
+        let cancelling = deadline.is_some() && timer.is_none() && !task.is_done();
+        if cancelling {
+            task.cancel();
         }
-        if deadline.is_none() {
-            // asyncio's `return await fut`: the caller resumes as the task's awaiter.
-            self.state = Some(running);
-            return;
-        }
-        let active = running.active.clone();
-        running.task.add_done_callback(move |_| {
-            if active.get() {
+        if deadline.is_some() {
+            let waker = waker.clone();
+            task.add_done_callback(move |_| {
                 if let Some(w) = waker.take() {
                     w.wake();
                 }
-            }
-        });
-        self.state = Some(running);
+            });
+        }
+        // Without a deadline: asyncio's `return await fut`, the caller resumes as the
+        // task's awaiter.
+        self.state = Some(Running { task, timer, deadline, cancelling, waker });
     }
 }
 
@@ -126,28 +120,23 @@ impl<I: IntoTask> Future for WaitFor<I> {
             }
         }
         let r = this.state.as_mut().expect("started");
-        if r.deadline.is_none() {
+        let Some(deadline) = r.deadline else {
             return Pin::new(&mut r.task).poll(cx).map(Ok);
-        }
-        r.waker.set(Some(cx.waker().clone()));
+        };
         if r.task.is_done() {
-            r.active.set(false);
+            r.waker.set(None);
             let out = r.task.take_result();
             return Poll::Ready(match (r.cancelling, out) {
-                (true, Err(TaskError::Cancelled)) => {
-                    Err(Elapsed::new(r.deadline.unwrap_or_else(now)))
-                }
+                (true, Err(TaskError::Cancelled)) => Err(Elapsed::at(deadline)),
                 (_, out) => Ok(out),
             });
         }
-        if !r.cancelling {
-            let fired = r.timer.as_mut().is_some_and(|t| t.as_mut().poll(cx).is_ready());
-            if fired {
-                // asyncio's `_cancel_and_wait`: cancel, then wait until the task is done.
-                r.timer = None;
-                r.cancelling = true;
-                r.task.cancel();
-            }
+        r.waker.set(Some(cx.waker().clone()));
+        if !r.cancelling && timer_fired(&mut r.timer, cx) {
+            // asyncio's `_cancel_and_wait`: cancel, then wait until the task is done.
+            r.timer = None;
+            r.cancelling = true;
+            r.task.cancel();
         }
         Poll::Pending
     }
@@ -156,7 +145,7 @@ impl<I: IntoTask> Future for WaitFor<I> {
 impl<I: IntoTask> Drop for WaitFor<I> {
     fn drop(&mut self) {
         if let Some(r) = &self.state {
-            r.active.set(false);
+            r.waker.set(None);
             if !r.task.is_done() {
                 r.task.cancel();
             }
