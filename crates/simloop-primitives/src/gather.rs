@@ -212,13 +212,7 @@ impl Core {
             }
             t.children.clone()
         };
-        for c in children.iter().filter(|c| !c.is_done()) {
-            c.cancel();
-            // The task that dropped the gather completes only once these children are
-            // done, so no child outlives the scope that cancelled it (asyncio's cancelled
-            // gather completes only when its children have).
-            simloop_executor::finish_after(c);
-        }
+        cancel_and_outlive(&children);
         true
     }
 
@@ -238,13 +232,18 @@ impl Core {
             t.waker = None;
             std::mem::take(&mut t.children)
         };
-        for c in children.iter().filter(|c| !c.is_done()) {
-            c.cancel();
-            // The task that dropped the gather completes only once these children are
-            // done, so no child outlives the scope that cancelled it (asyncio's cancelled
-            // gather completes only when its children have).
-            simloop_executor::finish_after(c);
-        }
+        cancel_and_outlive(&children);
+    }
+}
+
+/// Cancels the unfinished `children`, and holds the current task's completion until they
+/// are done ([`simloop_executor::finish_after`]): no child outlives the scope that
+/// cancelled it, as asyncio's cancelled gather (or `TaskGroup`) completes only when its
+/// children have.
+pub(crate) fn cancel_and_outlive(children: &[TaskRef]) {
+    for c in children.iter().filter(|c| !c.is_done()) {
+        c.cancel();
+        simloop_executor::finish_after(c);
     }
 }
 

@@ -65,6 +65,7 @@ use futures::FutureExt;
 use simloop_executor::{spawn, spawn_named, Task, TaskError, TaskRef};
 
 use crate::error::{ChildError, TaskGroupError};
+use crate::gather::cancel_and_outlive;
 
 /// What a task-group child may return: `Result<T, E>` (an `Err` is a failure that cancels
 /// the group) or `()` (never fails, except by panicking).
@@ -353,14 +354,11 @@ impl<T> Future for GroupTask<T> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
-        if this.slot.borrow().is_some() {
-            if let Some(i) = this.waker_slot.take() {
-                this.task.remove_waker(i);
-            }
-            return Poll::Ready(this.take_result());
-        }
         if let Some(i) = this.waker_slot.take() {
             this.task.remove_waker(i);
+        }
+        if this.slot.borrow().is_some() {
+            return Poll::Ready(this.take_result());
         }
         // The group's callback was registered first, so it runs before this waker's step.
         this.waker_slot = this.task.add_done_waker(cx.waker().clone());
@@ -410,15 +408,15 @@ where
         })),
     };
     let state = group.state.clone();
-    TaskGroupRun { body: Some(Box::pin(body(group))), output: None, body_error: None, state }
+    TaskGroupRun { body: Some(Box::pin(body(group))), output: None, state }
 }
 
 /// Future for [`task_group`].
 #[must_use = "futures do nothing unless you .await or poll them"]
 pub struct TaskGroupRun<Fut: Future, E> {
     body: Option<Pin<Box<Fut>>>,
+    /// The body's outcome, once it has returned.
     output: Option<Fut::Output>,
-    body_error: Option<E>,
     state: Rc<RefCell<State<E>>>,
 }
 
@@ -431,36 +429,27 @@ where
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
         if let Some(body) = this.body.as_mut() {
-            if this.state.borrow().cancel_body {
-                // A child failed: the body is cancelled at this turn (asyncio's
-                // `parent_task.cancel()`), and the group goes on waiting.
-                this.body = None;
-            } else {
-                match body.as_mut().poll(cx) {
-                    Poll::Pending => {
-                        this.state.borrow_mut().waker = Some(cx.waker().clone());
-                        return Poll::Pending;
+            // After a child failed, the body is cancelled at this turn (asyncio's
+            // `parent_task.cancel()`), and the group goes on waiting.
+            if !this.state.borrow().cancel_body {
+                let Poll::Ready(out) = body.as_mut().poll(cx) else {
+                    this.state.borrow_mut().waker = Some(cx.waker().clone());
+                    return Poll::Pending;
+                };
+                this.output = Some(out);
+            }
+            this.body = None;
+            if let Some(Err(_)) = this.output {
+                let cancel = {
+                    let mut s = this.state.borrow_mut();
+                    if s.aborting {
+                        Vec::new()
+                    } else {
+                        s.abort()
                     }
-                    Poll::Ready(out) => {
-                        this.body = None;
-                        match out {
-                            Ok(v) => this.output = Some(Ok(v)),
-                            Err(e) => {
-                                this.body_error = Some(e);
-                                let cancel = {
-                                    let mut s = this.state.borrow_mut();
-                                    if s.aborting {
-                                        Vec::new()
-                                    } else {
-                                        s.abort()
-                                    }
-                                };
-                                cancel.iter().for_each(|t| {
-                                    t.cancel();
-                                });
-                            }
-                        }
-                    }
+                };
+                for t in &cancel {
+                    t.cancel();
                 }
             }
         }
@@ -475,16 +464,12 @@ where
         s.finished = true;
         s.waker = None;
         let mut errors = std::mem::take(&mut s.errors);
-        if let Some(e) = this.body_error.take() {
-            errors.push(ChildError::Raised(e));
-        }
-        if !errors.is_empty() {
-            return Poll::Ready(Err(TaskGroupError::new(errors)));
-        }
         match this.output.take() {
-            Some(Ok(v)) => Poll::Ready(Ok(v)),
-            _ => unreachable!("the body is only cancelled after a child failed"),
+            Some(Ok(v)) if errors.is_empty() => return Poll::Ready(Ok(v)),
+            Some(Err(e)) => errors.push(ChildError::Raised(e)),
+            _ => assert!(!errors.is_empty(), "the body is only cancelled after a child failed"),
         }
+        Poll::Ready(Err(TaskGroupError::new(errors)))
     }
 }
 
@@ -503,13 +488,10 @@ impl<Fut: Future, E> Drop for TaskGroupRun<Fut, E> {
             s.abort()
         };
         self.body = None;
-        for t in &cancel {
-            t.cancel();
-            // Structured concurrency under cancellation: the task running this group
-            // completes only once these children are done (asyncio's TaskGroup waits for
-            // them in `__aexit__` even when cancelled).
-            simloop_executor::finish_after(t);
-        }
+        // Structured concurrency under cancellation: the task running this group completes
+        // only once these children are done (asyncio's TaskGroup waits for them in
+        // `__aexit__` even when cancelled).
+        cancel_and_outlive(&cancel);
     }
 }
 
