@@ -2,39 +2,16 @@
 //! sweeps count their coverage, the determinism check catches nondeterministic programs,
 //! and every failure class is named.
 
+mod common;
+
+use common::bank;
 use simloop::checker::{
     check_determinism, explore, failure_report, run_seed, Explore, FailureKind, TestInfo,
 };
 use simloop::{log, sleep, spawn, spawn_named, yield_now, Policy};
-use std::cell::Cell;
 use std::collections::HashSet;
-use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
-
-/// Two withdrawals of 80 from a balance of 100, each checking the balance and then (after
-/// an await) taking the money: a check-then-act race. The second withdrawal first writes an
-/// audit record (two yields), so under FIFO the first one always finishes before the second
-/// checks, and the race never shows.
-async fn bank() {
-    let balance = Rc::new(Cell::new(100));
-    let withdraw = |b: Rc<Cell<i32>>, audit: bool| async move {
-        if audit {
-            yield_now().await;
-            yield_now().await;
-        }
-        if b.get() >= 80 {
-            sleep(Duration::ZERO).await;
-            b.set(b.get() - 80);
-            log!("withdrew 80, balance {}", b.get());
-        }
-    };
-    let a = spawn_named("alice", withdraw(balance.clone(), false));
-    let b = spawn_named("bob", withdraw(balance.clone(), true));
-    a.await.unwrap();
-    b.await.unwrap();
-    assert!(balance.get() >= 0, "overdrawn: balance {}", balance.get());
-}
 
 #[test]
 fn fifo_never_shows_the_race_under_any_seed() {

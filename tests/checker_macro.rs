@@ -1,7 +1,9 @@
 //! `#[simloop::test]`: options, seeds from the environment, and the failure report's
 //! replay command, run as a subprocess, reproducing exactly the same failing run.
 
-use simloop::{log, now, random_u64, sleep, spawn, spawn_named, yield_now};
+mod common;
+
+use simloop::{log, now, random_u64, sleep, spawn, yield_now};
 use std::cell::Cell;
 use std::collections::HashMap;
 use std::process::Command;
@@ -76,23 +78,7 @@ async fn create_task_example_snapshot() {
 #[simloop::test(seeds = 200)]
 #[ignore = "fails on purpose: run by replay_command_reproduces_the_failing_run"]
 async fn overdraft_race() {
-    let balance = Rc::new(Cell::new(100));
-    let withdraw = |b: Rc<Cell<i32>>, audit: bool| async move {
-        if audit {
-            yield_now().await;
-            yield_now().await;
-        }
-        if b.get() >= 80 {
-            sleep(Duration::ZERO).await;
-            b.set(b.get() - 80);
-            log!("withdrew 80, balance {}", b.get());
-        }
-    };
-    let a = spawn_named("alice", withdraw(balance.clone(), false));
-    let b = spawn_named("bob", withdraw(balance.clone(), true));
-    a.await.unwrap();
-    b.await.unwrap();
-    assert!(balance.get() >= 0, "overdrawn: balance {}", balance.get());
+    common::bank().await;
 }
 
 /// Runs this test binary (the same thing `cargo test` runs) with `args` and `env`, every

@@ -4,7 +4,10 @@
 
 #![allow(dead_code)]
 
-use simloop::{log, spawn_named, yield_now, Runtime, Task};
+use simloop::{log, sleep, spawn_named, yield_now, Runtime, Task};
+use std::cell::Cell;
+use std::rc::Rc;
+use std::time::Duration;
 
 /// The CPython trace committed for `case` (without the trailing newline).
 pub fn oracle(case: &str) -> String {
@@ -89,4 +92,28 @@ pub fn guide_runtime() -> Runtime {
 /// takes at one instant.
 pub fn spawn_ticker(name: &str, n: u32) -> Task<()> {
     spawn_named(name, ticker(n))
+}
+
+/// Two withdrawals of 80 from a balance of 100, each checking the balance and then (after
+/// an await) taking the money: a check-then-act race. The second withdrawal first writes an
+/// audit record (two yields), so under FIFO the first one always finishes before the second
+/// checks, and the race never shows.
+pub async fn bank() {
+    let balance = Rc::new(Cell::new(100));
+    let withdraw = |b: Rc<Cell<i32>>, audit: bool| async move {
+        if audit {
+            yield_now().await;
+            yield_now().await;
+        }
+        if b.get() >= 80 {
+            sleep(Duration::ZERO).await;
+            b.set(b.get() - 80);
+            log!("withdrew 80, balance {}", b.get());
+        }
+    };
+    let a = spawn_named("alice", withdraw(balance.clone(), false));
+    let b = spawn_named("bob", withdraw(balance.clone(), true));
+    a.await.unwrap();
+    b.await.unwrap();
+    assert!(balance.get() >= 0, "overdrawn: balance {}", balance.get());
 }
