@@ -6,7 +6,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{oracle, ticker, OnCancel, ValueError};
+use common::{drain, oracle, ticker, OnCancel, ValueError};
 use futures::future::LocalBoxFuture;
 use futures::FutureExt;
 use simloop::{
@@ -35,11 +35,6 @@ fn start(names: &[&'static str], fail: &[&str]) -> (Vec<Task<Out>>, Task<()>) {
 
 fn leak(s: String) -> &'static str {
     Box::leak(s.into_boxed_str())
-}
-
-async fn drain(tk: Task<()>) {
-    tk.await.unwrap();
-    sleep(Duration::from_secs(1)).await;
 }
 
 fn list(v: &[String]) -> String {

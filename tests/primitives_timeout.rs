@@ -9,7 +9,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use common::{oracle, py, ticker, OnCancel, OnDrop, ValueError};
+use common::{child, drain, oracle, py, ticker, OnCancel, OnDrop};
 use futures::FutureExt;
 use simloop::{
     log, now, sleep, spawn_named, timeout, timeout_at, wait_for, yield_now, Elapsed, Instant,
@@ -253,22 +253,6 @@ fn a_zero_timeout_cancels_the_body_at_its_first_suspension() {
         }
     });
     assert_eq!(rt.trace().text(), oracle("to_07_zero_deadline"));
-}
-
-type Out = Result<String, ValueError>;
-
-async fn child(name: &'static str, fail: bool) -> Out {
-    log!("{name} finishing");
-    if fail {
-        Err(ValueError(name.into()))
-    } else {
-        Ok(name.into())
-    }
-}
-
-async fn drain(tk: Task<()>) {
-    tk.await.unwrap();
-    sleep(secs(1)).await;
 }
 
 #[test]

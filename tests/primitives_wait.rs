@@ -8,32 +8,11 @@ mod guide;
 
 use std::time::Duration;
 
-use common::{oracle, ticker, OnCancel, ValueError};
+use common::{child, drain, oracle, start, ticker, OnCancel, Out, ValueError};
 use simloop::{
     as_completed, gather, log, shield, sleep, spawn_named, wait, yield_now, ReturnWhen, Runtime,
     Task, TaskError,
 };
-
-type Out = Result<String, ValueError>;
-
-async fn child(name: &'static str, fail: bool) -> Out {
-    log!("{name} finishing");
-    if fail {
-        Err(ValueError(name.into()))
-    } else {
-        Ok(name.into())
-    }
-}
-
-fn start(names: &[&'static str], fail: &[&str]) -> (Vec<Task<Out>>, Task<()>) {
-    let ts = names.iter().map(|&n| spawn_named(n, child(n, fail.contains(&n)))).collect();
-    (ts, spawn_named("ticker", ticker(6)))
-}
-
-async fn drain(tk: Task<()>) {
-    tk.await.unwrap();
-    sleep(Duration::from_secs(1)).await;
-}
 
 fn names<T: 'static>(ts: &[Task<T>]) -> String {
     let mut v: Vec<String> = ts.iter().map(|t| format!("'{}'", t.name())).collect();

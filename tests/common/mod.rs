@@ -117,3 +117,29 @@ pub async fn bank() {
     b.await.unwrap();
     assert!(balance.get() >= 0, "overdrawn: balance {}", balance.get());
 }
+
+/// A child's output in the hop tests: its name, or asyncio's `ValueError(name)`.
+pub type Out = Result<String, ValueError>;
+
+/// Logs `<name> finishing` and ends in its first step, with its name or a ValueError.
+pub async fn child(name: &'static str, fail: bool) -> Out {
+    log!("{name} finishing");
+    if fail {
+        Err(ValueError(name.into()))
+    } else {
+        Ok(name.into())
+    }
+}
+
+/// Spawns one [`child`] per name (those in `fail` fail), then a ticker queued right
+/// behind them.
+pub fn start(names: &[&'static str], fail: &[&str]) -> (Vec<Task<Out>>, Task<()>) {
+    let ts = names.iter().map(|&n| spawn_named(n, child(n, fail.contains(&n)))).collect();
+    (ts, spawn_ticker("ticker", 6))
+}
+
+/// Waits for the ticker, then lets a second pass so the next measurement starts clean.
+pub async fn drain(tk: Task<()>) {
+    tk.await.unwrap();
+    sleep(Duration::from_secs(1)).await;
+}
