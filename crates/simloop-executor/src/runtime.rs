@@ -185,18 +185,32 @@ pub fn parse_seed(text: &str) -> Option<u64> {
 
 /// What the schedule function of every task shares across threads.
 pub(crate) struct Shared {
-    remote: Mutex<Vec<Runnable<TaskKey>>>,
+    /// Tasks woken from another thread; `None` once the runtime is gone.
+    remote: Mutex<Option<Vec<Runnable<TaskKey>>>>,
     has_remote: AtomicBool,
 }
 
 impl Shared {
-    /// Queues a task woken from outside the runtime thread (or after the runtime is gone,
-    /// in which case it is forgotten: every task is completed or closed by then, so this
-    /// cannot happen for a live one).
+    /// Queues a task woken from outside the runtime thread. After the runtime is gone the
+    /// runnable is leaked instead: dropping it here could drop a `!Send` future on a
+    /// foreign thread (every task is cancelled by then, so this only happens to a wake
+    /// that raced with the runtime's end).
     fn push_remote(&self, runnable: Runnable<TaskKey>) {
         let mut remote = self.remote.lock().unwrap_or_else(|e| e.into_inner());
-        remote.push(runnable);
-        self.has_remote.store(true, Ordering::Release);
+        match remote.as_mut() {
+            Some(queue) => {
+                queue.push(runnable);
+                self.has_remote.store(true, Ordering::Release);
+            }
+            None => std::mem::forget(runnable),
+        }
+    }
+
+    /// Takes the queued remote wakes; with `close`, also refuses later ones.
+    fn take_remote(&self, close: bool) -> Vec<Runnable<TaskKey>> {
+        let mut remote = self.remote.lock().unwrap_or_else(|e| e.into_inner());
+        let taken = if close { remote.take() } else { remote.as_mut().map(std::mem::take) };
+        taken.unwrap_or_default()
     }
 }
 
@@ -261,7 +275,10 @@ impl Inner {
         let mut trace = Trace::default();
         trace.set_name(NO_TASK, "(callback)".into());
         Inner {
-            shared: Arc::new(Shared { remote: Mutex::new(Vec::new()), has_remote: false.into() }),
+            shared: Arc::new(Shared {
+                remote: Mutex::new(Some(Vec::new())),
+                has_remote: false.into(),
+            }),
             clock: Cell::new(Instant::ZERO),
             timers: RefCell::default(),
             callbacks: PendingCallbacks::default(),
@@ -390,18 +407,15 @@ impl Inner {
         F::Output: 'static,
     {
         let id = self.next_task_id();
-        let (core, key, wrapped, schedule_fn) = self.prepare(future, id, name, site);
-        let (runnable, handle) =
-            async_task::Builder::new().metadata(key).spawn_local(move |_| wrapped, schedule_fn);
-        self.register(core.clone(), key, runnable, handle);
+        // SAFETY: the future is 'static, so it borrows nothing that could end before it.
+        let core = unsafe { self.spawn_task(future, id, name, site) };
         Task::from_core(core)
     }
 
     /// Spawns the main future, which may borrow from the caller of `block_on`.
     ///
     /// # Safety
-    /// The caller must make sure the future is dropped (completed or destroyed) before
-    /// anything it borrows goes out of scope; `block_on` does so with [`MainGuard`].
+    /// As [`Inner::spawn_task`]; `block_on` destroys the task with [`MainGuard`].
     unsafe fn spawn_main<F: Future>(
         self: &Rc<Self>,
         future: F,
@@ -411,22 +425,48 @@ impl Inner {
         F::Output: 'static,
     {
         let id = if self.main_used.replace(true) { self.next_task_id() } else { TaskId(1) };
-        let (core, key, wrapped, schedule_fn) = self.prepare(future, id, Some("main".into()), site);
-        // SAFETY: (1) the future need not be Send: its Runnable is only run or dropped on
-        // this thread: the schedule function pushes it to this thread's ready queue or to
-        // the remote queue, which only this runtime's thread drains. (2) The future need
-        // not be 'static: `MainGuard` destroys the task (dropping the future) before
-        // `block_on` returns or unwinds, and aborts if it somehow still lives. (3) The
-        // schedule function is Send + Sync + 'static, so wakers may go anywhere.
-        let (runnable, handle) = unsafe {
-            async_task::Builder::new().metadata(key).spawn_unchecked(move |_| wrapped, schedule_fn)
-        };
-        self.register(core.clone(), key, runnable, handle);
+        // SAFETY: forwarded to our caller (this function's contract is the same).
+        let core = unsafe { self.spawn_task(future, id, Some("main".into()), site) };
         // asyncio's run_until_complete: the first done callback of main stops the loop.
         let erased: Rc<dyn ErasedTask> = core.clone();
         TaskRef(erased).add_done_callback(|_| {
             context::with(|rt| rt.request_stop());
         });
+        core
+    }
+
+    /// Spawns every task: the one place simloop hands async-task a future it cannot check.
+    ///
+    /// # Safety
+    /// The caller must make sure the future is dropped (completed or destroyed) before
+    /// anything it borrows goes out of scope (always true of a `'static` future).
+    unsafe fn spawn_task<F: Future>(
+        self: &Rc<Self>,
+        future: F,
+        id: TaskId,
+        name: Option<Rc<str>>,
+        site: &'static Location<'static>,
+    ) -> Rc<TaskCore<F::Output>>
+    where
+        F::Output: 'static,
+    {
+        let (core, key, wrapped, schedule_fn) = self.prepare(future, id, name, site);
+        // SAFETY: async-task's `spawn_unchecked` asks for three things.
+        // (1) The future need not be Send: its Runnable is only run or dropped on this
+        // thread. The schedule function pushes it to this thread's ready queue, or to the
+        // remote queue that only this runtime's thread drains (`drain_remote`,
+        // `destroy_all`, `Drop for Inner`); once the runtime is gone, `push_remote` leaks a
+        // late runnable rather than drop it on a foreign thread. The task handle lives in
+        // the task table, dropped on this thread. (2) The future need not be 'static: the
+        // caller guarantees it is dropped while its borrows live (for main, `MainGuard`
+        // destroys the task before `block_on` returns or unwinds, and aborts if it somehow
+        // still lives). (3) The schedule function is Send + Sync + 'static, so wakers may
+        // go anywhere. Unlike `spawn_local`, nothing checks the thread at each poll; (1)
+        // is what that check guarded.
+        let (runnable, handle) = unsafe {
+            async_task::Builder::new().metadata(key).spawn_unchecked(move |_| wrapped, schedule_fn)
+        };
+        self.register(core.clone(), key, runnable, handle);
         core
     }
 
@@ -482,10 +522,7 @@ impl Inner {
     /// Moves tasks woken from other threads into the ready queue.
     fn drain_remote(&self) {
         if self.shared.has_remote.swap(false, Ordering::Acquire) {
-            let woken: Vec<_> = {
-                let mut remote = self.shared.remote.lock().unwrap_or_else(|e| e.into_inner());
-                std::mem::take(&mut *remote)
-            };
+            let woken = self.shared.take_remote(false);
             let mut ready = self.ready.borrow_mut();
             for r in woken {
                 ready.push(Step::Run(r));
@@ -1109,6 +1146,9 @@ impl Drop for Runtime {
     fn drop(&mut self) {
         let _enter = context::enter(&self.inner);
         self.inner.destroy_all();
+        // From now on a wake from another thread is leaked, not queued (see push_remote);
+        // what raced in before is dropped here, on the runtime's thread.
+        drop(self.inner.shared.take_remote(true));
     }
 }
 
