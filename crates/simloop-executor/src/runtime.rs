@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe, Location};
 use std::rc::Rc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::Waker;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -31,7 +31,7 @@ use crate::report::{DeadlockReport, RunReport, TaskReport};
 use crate::task::{
     panic_message, ErasedTask, Header, Task, TaskCore, TaskFuture, TaskId, TaskKey, TaskRef, WaitOn,
 };
-use crate::timers::{Fired, TimerQueue};
+use crate::timers::{Slot, TimerQueue};
 use crate::trace::{Event, EventKind, Trace};
 
 /// The default step limit: generous for real tests, small enough to stop a spinning task
@@ -214,19 +214,34 @@ impl Shared {
     }
 }
 
+/// Every live runtime's remote queue, by runtime id: where a task woken off its runtime's
+/// thread (or while another runtime is current) is queued. Only such wakes look here.
+static REMOTE_QUEUES: Mutex<Vec<(u64, Arc<Shared>)>> = Mutex::new(Vec::new());
+
+/// Ids of runtimes, unique in the process.
+static NEXT_RUNTIME_ID: AtomicU64 = AtomicU64::new(1);
+
 /// The schedule function given to async-task: push to the local ready queue when called on
-/// the runtime's thread while it is current, else to the shared remote queue.
-fn schedule(shared: &Arc<Shared>, runnable: Runnable<TaskKey>) {
+/// the runtime's thread while it is current, else to the runtime's remote queue. It
+/// captures nothing (the runtime's id is in the task's metadata), which lets async-task
+/// hand a waker's reference straight to the runnable it schedules.
+fn schedule(runnable: Runnable<TaskKey>) {
+    let runtime = runnable.metadata().runtime;
     let mut runnable = Some(runnable);
     context::with(|rt| {
-        if Arc::ptr_eq(&rt.shared, shared) {
+        if rt.id == runtime {
             if let Some(r) = runnable.take() {
                 rt.ready.borrow_mut().push(Step::Run(r));
             }
         }
     });
     if let Some(r) = runnable {
-        shared.push_remote(r);
+        let queues = REMOTE_QUEUES.lock().unwrap_or_else(|e| e.into_inner());
+        match queues.iter().find(|(id, _)| *id == runtime) {
+            Some((_, shared)) => shared.push_remote(r),
+            // The runtime is gone (see `Shared::push_remote`).
+            None => std::mem::forget(r),
+        }
     }
 }
 
@@ -237,6 +252,8 @@ struct TaskEntry {
 
 /// The runtime's state, shared by the [`Runtime`] handle and the thread-local context.
 pub(crate) struct Inner {
+    /// Unique in the process; tasks carry it to find their runtime's queues.
+    pub(crate) id: u64,
     pub(crate) shared: Arc<Shared>,
     pub(crate) clock: Cell<Instant>,
     pub(crate) timers: RefCell<TimerQueue>,
@@ -264,21 +281,23 @@ pub(crate) struct Inner {
     main_used: Cell<bool>,
     pub(crate) failed: RefCell<Vec<TaskRef>>,
     callback_panics: RefCell<Vec<(Instant, String)>>,
-    fired: RefCell<Vec<Fired>>,
+    fired: RefCell<Vec<Slot>>,
     report: RefCell<RunReport>,
 }
 
 impl Inner {
     fn new(b: Builder) -> Inner {
+        let id = NEXT_RUNTIME_ID.fetch_add(1, Ordering::Relaxed);
+        let shared =
+            Arc::new(Shared { remote: Mutex::new(Some(Vec::new())), has_remote: false.into() });
+        REMOTE_QUEUES.lock().unwrap_or_else(|e| e.into_inner()).push((id, shared.clone()));
         let mut rng = ChaCha8Rng::seed_from_u64(b.seed);
         let chooser = Chooser::new(b.policy, &mut rng);
         let mut trace = Trace::default();
         trace.set_name(NO_TASK, "(callback)".into());
         Inner {
-            shared: Arc::new(Shared {
-                remote: Mutex::new(Some(Vec::new())),
-                has_remote: false.into(),
-            }),
+            id,
+            shared,
             clock: Cell::new(Instant::ZERO),
             timers: RefCell::default(),
             callbacks: PendingCallbacks::default(),
@@ -490,10 +509,9 @@ impl Inner {
         let header = Header::new(id, name, parent, self.now(), site);
         let core = Rc::new(TaskCore::new(header));
         let slot = self.tasks.borrow().vacant_key();
-        let key = TaskKey { id, slot };
-        let shared = self.shared.clone();
+        let key = TaskKey { id, slot, runtime: self.id };
         let wrapped = TaskFuture::new(future, core.clone(), self.tracing);
-        (core, key, wrapped, move |r| schedule(&shared, r))
+        (core, key, wrapped, schedule)
     }
 
     fn register<T: 'static>(
@@ -535,11 +553,13 @@ impl Inner {
         let mut fired = std::mem::take(&mut *self.fired.borrow_mut());
         self.timers.borrow_mut().pop_due(self.now(), &mut fired);
         self.warm_up(&fired);
-        for f in fired.drain(..) {
-            if self.tracing {
-                self.record(f.owner, EventKind::TimerFired);
+        for slot in fired.drain(..) {
+            if let Some(waker) = slot.waker {
+                if self.tracing {
+                    self.record(slot.owner, EventKind::TimerFired);
+                }
+                waker.wake();
             }
-            f.waker.wake();
         }
         *self.fired.borrow_mut() = fired;
     }
@@ -548,7 +568,7 @@ impl Inner {
     /// every task a timer batch is about to wake. With many tasks these are cache misses;
     /// plain loads overlap, while the atomic read-modify-writes of `wake` and `run` would
     /// take them one at a time. Semantically a no-op.
-    fn warm_up(&self, fired: &[Fired]) {
+    fn warm_up(&self, fired: &[Slot]) {
         if fired.len() < 64 {
             return;
         }
@@ -1149,6 +1169,10 @@ impl Drop for Runtime {
         // From now on a wake from another thread is leaked, not queued (see push_remote);
         // what raced in before is dropped here, on the runtime's thread.
         drop(self.inner.shared.take_remote(true));
+        REMOTE_QUEUES
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|(id, _)| *id != self.inner.id);
     }
 }
 

@@ -14,21 +14,21 @@ use std::time::Duration;
 
 use crate::context;
 use crate::instant::Instant;
+use crate::runtime::Inner;
 use crate::task::WaitOn;
 use crate::timers::TimerKey;
 use crate::trace::EventKind;
 
 #[derive(Clone, Copy, Debug)]
-enum Target {
-    After(Duration),
-    At(Instant),
-}
-
-#[derive(Clone, Copy, Debug)]
 enum State {
-    Init,
+    /// Not started: sleep this long from the first poll.
+    After(Duration),
+    /// Not started: sleep until then.
+    At(Instant),
+    /// Started; the timer's key holds its deadline.
+    Waiting(TimerKey),
+    /// A zero sleep that re-queued its task; done at the next poll.
     Yielded,
-    Waiting { key: TimerKey, deadline: Instant },
     Done,
 }
 
@@ -36,7 +36,6 @@ enum State {
 #[derive(Debug)]
 #[must_use = "futures do nothing unless you .await or poll them"]
 pub struct Sleep {
-    target: Target,
     state: State,
 }
 
@@ -56,7 +55,7 @@ pub struct Sleep {
 /// When polled outside a simloop runtime.
 #[inline]
 pub fn sleep(duration: Duration) -> Sleep {
-    Sleep { target: Target::After(duration), state: State::Init }
+    Sleep { state: State::After(duration) }
 }
 
 /// Waits until the clock reads `deadline`; a deadline not after now yields once.
@@ -65,16 +64,16 @@ pub fn sleep(duration: Duration) -> Sleep {
 /// When polled outside a simloop runtime.
 #[inline]
 pub fn sleep_until(deadline: Instant) -> Sleep {
-    Sleep { target: Target::At(deadline), state: State::Init }
+    Sleep { state: State::At(deadline) }
 }
 
 impl Sleep {
     /// The deadline, once the sleep has started (first poll); `None` before, or for a
     /// zero sleep.
     pub fn deadline(&self) -> Option<Instant> {
-        match (self.state, self.target) {
-            (State::Waiting { deadline, .. }, _) => Some(deadline),
-            (_, Target::At(t)) => Some(t),
+        match self.state {
+            State::Waiting(key) => Some(key.deadline()),
+            State::At(t) => Some(t),
             _ => None,
         }
     }
@@ -87,14 +86,36 @@ impl Sleep {
     /// Moves the deadline (like `asyncio.Timeout.reschedule`); a pending timer is replaced.
     pub fn reset(&mut self, deadline: Instant) {
         self.cancel_timer();
-        self.target = Target::At(deadline);
-        self.state = State::Init;
+        self.state = State::At(deadline);
     }
 
     fn cancel_timer(&mut self) {
-        if let State::Waiting { key, .. } = self.state {
+        if let State::Waiting(key) = self.state {
             context::with(|rt| rt.timers.borrow_mut().cancel(key));
         }
+    }
+
+    /// First poll: registers the timer, or yields once for a deadline not in the future.
+    #[inline]
+    fn start(&mut self, rt: &Inner, cx: &Context<'_>) {
+        let now = rt.now();
+        let deadline = match self.state {
+            State::After(d) if !d.is_zero() => now.saturating_add(d),
+            State::At(t) if t > now => t,
+            _ => {
+                rt.note_wait(WaitOn::Nothing);
+                cx.waker().wake_by_ref();
+                self.state = State::Yielded;
+                return;
+            }
+        };
+        let owner = rt.current_id_and_slot();
+        let key = rt.timers.borrow_mut().insert(deadline, owner, cx.waker().clone());
+        if rt.tracing {
+            rt.record(owner.0, EventKind::Sleep { until: deadline });
+        }
+        rt.note_wait(WaitOn::Timer(deadline));
+        self.state = State::Waiting(key);
     }
 }
 
@@ -102,63 +123,33 @@ impl Future for Sleep {
     type Output = ();
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        match self.state {
+        let this = &mut *self;
+        match this.state {
             State::Done | State::Yielded => {
-                self.state = State::Done;
+                this.state = State::Done;
                 Poll::Ready(())
             }
-            State::Init => {
-                let target = self.target;
-                let state = context::expect("sleep()", |rt| {
-                    let now = rt.now();
-                    let deadline = match target {
-                        Target::After(d) if d.is_zero() => None,
-                        Target::After(d) => Some(now.saturating_add(d)),
-                        Target::At(t) if t <= now => None,
-                        Target::At(t) => Some(t),
-                    };
-                    match deadline {
-                        None => {
-                            rt.note_wait(WaitOn::Nothing);
-                            cx.waker().wake_by_ref();
-                            State::Yielded
-                        }
-                        Some(deadline) => {
-                            let (owner, slot) = rt.current_id_and_slot();
-                            let key = rt.timers.borrow_mut().insert(
-                                deadline,
-                                (owner, slot),
-                                cx.waker().clone(),
-                            );
-                            if rt.tracing {
-                                rt.record(owner, EventKind::Sleep { until: deadline });
-                            }
-                            rt.note_wait(WaitOn::Timer(deadline));
-                            State::Waiting { key, deadline }
-                        }
-                    }
-                });
-                self.state = state;
-                Poll::Pending
-            }
-            State::Waiting { key, deadline } => {
-                let done = context::expect("sleep()", |rt| {
-                    if rt.now() >= deadline {
-                        // Fired: the clock only reaches a deadline by firing its bucket,
-                        // which forgot the timer, so there is nothing to cancel.
-                        true
-                    } else {
+            State::Waiting(key) => {
+                let fired = context::expect("sleep()", |rt| {
+                    // The clock only reaches a deadline by firing its bucket, which forgot
+                    // the timer, so a fired one has nothing to cancel.
+                    let fired = rt.now() >= key.deadline();
+                    if !fired {
                         rt.timers.borrow_mut().update_waker(key, cx.waker());
-                        rt.note_wait(WaitOn::Timer(deadline));
-                        false
+                        rt.note_wait(WaitOn::Timer(key.deadline()));
                     }
+                    fired
                 });
-                if done {
-                    self.state = State::Done;
+                if fired {
+                    this.state = State::Done;
                     Poll::Ready(())
                 } else {
                     Poll::Pending
                 }
+            }
+            State::After(_) | State::At(_) => {
+                context::expect("sleep()", |rt| this.start(rt, cx));
+                Poll::Pending
             }
         }
     }

@@ -44,6 +44,8 @@ impl fmt::Display for TaskId {
 pub(crate) struct TaskKey {
     pub(crate) id: TaskId,
     pub(crate) slot: usize,
+    /// The runtime's id (see `Inner::id`), so that the schedule function needs no capture.
+    pub(crate) runtime: u64,
 }
 
 /// Why awaiting a task, or reading its result, gave no value.

@@ -1,17 +1,19 @@
 //! The timer queue: pending sleeps ordered by (deadline, registration order).
 //!
 //! Virtual time only moves forward and many timers share a deadline, so timers are kept in
-//! per-deadline buckets: a hash map from deadline to a FIFO list, and a min-heap of the
-//! distinct deadlines. Firing the earliest bucket wakes its timers in registration order,
-//! which is exactly asyncio's order once ties are broken by registration.
+//! per-deadline buckets: a slab of buckets, a hash map from deadline to its bucket (used
+//! only to find the bucket of a new timer, and skipped when the timer shares the previous
+//! one's deadline), and a min-heap of the distinct deadlines. Firing the earliest bucket
+//! wakes its timers in registration order, which is exactly asyncio's order once ties are
+//! broken by registration.
 //!
-//! A timer lives inside its bucket's list (owner and waker, 24 bytes), so firing a bucket
-//! reads one contiguous array instead of chasing an entry per timer. A [`TimerKey`] names
-//! the bucket by deadline and generation, and the slot by index: cancelling is one hash
-//! lookup that clears the slot, and a key whose deadline is before the earliest pending
-//! one (a timer that already fired) is dismissed without a lookup. A bucket whose timers
-//! are all cancelled is dropped at once; its heap entry is skipped when it surfaces, and
-//! the heap's top is always a live bucket, so time never jumps to a cancelled deadline.
+//! A timer lives inside its bucket's list (owner and waker), so firing a bucket reads one
+//! contiguous array, handed over whole, instead of chasing an entry per timer. A
+//! [`TimerKey`] names the bucket by slab index and generation, and the slot by index:
+//! cancelling or re-checking a timer is an array access, without hashing; a key whose
+//! bucket was fired or emptied no longer matches its generation. A bucket whose timers are
+//! all cancelled is freed at once; its heap entry is skipped when it surfaces, and the
+//! heap's top is always a live bucket, so time never jumps to a cancelled deadline.
 //! Emptied lists are kept for reuse, so a steady state allocates nothing.
 
 use std::cmp::Reverse;
@@ -26,30 +28,35 @@ use crate::task::TaskId;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct TimerKey {
     deadline: Instant,
-    generation: u64,
-    index: usize,
+    bucket: u32,
+    generation: u32,
+    index: u32,
 }
 
-struct Slot {
-    owner: TaskId,
+impl TimerKey {
+    /// When the timer fires.
+    pub(crate) fn deadline(&self) -> Instant {
+        self.deadline
+    }
+}
+
+/// One registered timer, as its bucket holds it and as firing hands it out.
+pub(crate) struct Slot {
+    /// On whose behalf the timer was set.
+    pub(crate) owner: TaskId,
     /// The owner's slot in the runtime's task table (`usize::MAX`: none), a hint used to
     /// bring a batch's tasks into cache before waking them.
-    task_slot: usize,
-    /// `None` once cancelled.
-    waker: Option<Waker>,
+    pub(crate) task_slot: usize,
+    /// Whom to wake; `None` once cancelled.
+    pub(crate) waker: Option<Waker>,
 }
 
 struct Bucket {
-    generation: u64,
-    live: usize,
+    deadline: Instant,
+    /// Bumped each time the bucket is freed, so old keys and heap entries stop matching.
+    generation: u32,
+    live: u32,
     items: Vec<Slot>,
-}
-
-/// A fired timer: whom to wake, and on whose behalf the timer was set.
-pub(crate) struct Fired {
-    pub(crate) waker: Waker,
-    pub(crate) owner: TaskId,
-    pub(crate) task_slot: usize,
 }
 
 /// Hashes a deadline (one `u64`) by a multiply: deadlines are not attacker-chosen, and
@@ -76,10 +83,16 @@ impl Hasher for DeadlineHasher {
 /// Pending timers, earliest deadline first, registration order within a deadline.
 #[derive(Default)]
 pub(crate) struct TimerQueue {
-    buckets: HashMap<Instant, Bucket, BuildHasherDefault<DeadlineHasher>>,
-    /// Deadlines of buckets (with their generation); the top is always a live bucket.
-    order: BinaryHeap<Reverse<(Instant, u64)>>,
-    next_generation: u64,
+    buckets: Vec<Bucket>,
+    /// Indices of freed buckets, reused before the slab grows.
+    free: Vec<u32>,
+    /// The live bucket of each deadline.
+    by_deadline: HashMap<Instant, u32, BuildHasherDefault<DeadlineHasher>>,
+    /// The bucket (and its generation) the last timer went to: consecutive timers often
+    /// share a deadline.
+    last: Option<(Instant, u32, u32)>,
+    /// (deadline, bucket, generation) of live buckets; the top is always live.
+    order: BinaryHeap<Reverse<(Instant, u32, u32)>>,
     live: usize,
     spare: Vec<Vec<Slot>>,
 }
@@ -93,32 +106,62 @@ impl TimerQueue {
         (owner, task_slot): (TaskId, usize),
         waker: Waker,
     ) -> TimerKey {
-        let bucket = self.buckets.entry(deadline).or_insert_with(|| {
-            self.next_generation += 1;
-            self.order.push(Reverse((deadline, self.next_generation)));
-            Bucket {
-                generation: self.next_generation,
-                live: 0,
-                items: self.spare.pop().unwrap_or_default(),
-            }
-        });
+        let b = match self.last {
+            Some((d, b, g)) if d == deadline && self.buckets[b as usize].generation == g => b,
+            _ => self.bucket_for(deadline),
+        };
+        let bucket = &mut self.buckets[b as usize];
+        self.last = Some((deadline, b, bucket.generation));
         bucket.live += 1;
         bucket.items.push(Slot { owner, task_slot, waker: Some(waker) });
         self.live += 1;
-        TimerKey { deadline, generation: bucket.generation, index: bucket.items.len() - 1 }
+        TimerKey {
+            deadline,
+            bucket: b,
+            generation: bucket.generation,
+            index: (bucket.items.len() - 1) as u32,
+        }
+    }
+
+    /// The live bucket of `deadline`, created if there is none.
+    fn bucket_for(&mut self, deadline: Instant) -> u32 {
+        if let Some(&b) = self.by_deadline.get(&deadline) {
+            return b;
+        }
+        let items = self.spare.pop().unwrap_or_default();
+        let b = match self.free.pop() {
+            Some(b) => {
+                let bucket = &mut self.buckets[b as usize];
+                bucket.deadline = deadline;
+                bucket.items = items;
+                b
+            }
+            None => {
+                self.buckets.push(Bucket { deadline, generation: 0, live: 0, items });
+                (self.buckets.len() - 1) as u32
+            }
+        };
+        self.by_deadline.insert(deadline, b);
+        self.order.push(Reverse((deadline, b, self.buckets[b as usize].generation)));
+        b
+    }
+
+    /// Frees a bucket whose timers all fired or were cancelled; returns its list.
+    fn free_bucket(&mut self, b: u32) -> Vec<Slot> {
+        let bucket = &mut self.buckets[b as usize];
+        self.by_deadline.remove(&bucket.deadline);
+        bucket.generation = bucket.generation.wrapping_add(1);
+        bucket.live = 0;
+        self.free.push(b);
+        std::mem::take(&mut bucket.items)
     }
 
     fn slot_mut(&mut self, key: TimerKey) -> Option<&mut Slot> {
-        match self.order.peek() {
-            // Nothing pends before the earliest bucket: the timer fired or was cancelled.
-            Some(Reverse((first, _))) if key.deadline >= *first => {}
-            _ => return None,
-        }
-        let bucket = self.buckets.get_mut(&key.deadline)?;
-        if bucket.generation != key.generation {
+        let bucket = self.buckets.get_mut(key.bucket as usize)?;
+        if bucket.generation != key.generation || bucket.deadline != key.deadline {
             return None;
         }
-        bucket.items.get_mut(key.index).filter(|s| s.waker.is_some())
+        bucket.items.get_mut(key.index as usize).filter(|s| s.waker.is_some())
     }
 
     /// Whether `key` is still pending (not fired, not cancelled).
@@ -129,11 +172,9 @@ impl TimerQueue {
 
     /// Replaces the waker of a pending timer unless it would wake the same task anyway.
     pub(crate) fn update_waker(&mut self, key: TimerKey, waker: &Waker) {
-        if let Some(slot) = self.slot_mut(key) {
-            if let Some(w) = &mut slot.waker {
-                if !w.will_wake(waker) {
-                    *w = waker.clone();
-                }
+        if let Some(Slot { waker: Some(w), .. }) = self.slot_mut(key) {
+            if !w.will_wake(waker) {
+                *w = waker.clone();
             }
         }
     }
@@ -143,31 +184,30 @@ impl TimerQueue {
         let Some(slot) = self.slot_mut(key) else { return };
         slot.waker = None;
         self.live -= 1;
-        let bucket = self.buckets.get_mut(&key.deadline).expect("the slot's bucket exists");
+        let bucket = &mut self.buckets[key.bucket as usize];
         bucket.live -= 1;
         if bucket.live == 0 {
-            let mut items = self.buckets.remove(&key.deadline).expect("bucket exists").items;
+            let mut items = self.free_bucket(key.bucket);
             items.clear();
             self.spare.push(items);
             self.drop_stale_top();
         }
     }
 
-    /// Pops heap entries whose bucket is gone, so that the top is a live bucket.
+    /// Pops heap entries whose bucket was freed, so that the top is a live bucket.
     fn drop_stale_top(&mut self) {
-        while let Some(Reverse((deadline, generation))) = self.order.peek() {
-            match self.buckets.get(deadline) {
-                Some(b) if b.generation == *generation => break,
-                _ => {
-                    self.order.pop();
-                }
+        while let Some(Reverse((deadline, b, generation))) = self.order.peek() {
+            let bucket = &self.buckets[*b as usize];
+            if bucket.generation == *generation && bucket.deadline == *deadline {
+                break;
             }
+            self.order.pop();
         }
     }
 
     /// The earliest deadline a timer will fire at; timers at `Instant::MAX` never fire.
     pub(crate) fn next_deadline(&self) -> Option<Instant> {
-        self.order.peek().map(|Reverse((d, _))| *d).filter(|d| *d != Instant::MAX)
+        self.order.peek().map(|Reverse((d, _, _))| *d).filter(|d| *d != Instant::MAX)
     }
 
     /// Number of pending timers (including never-firing ones).
@@ -176,22 +216,20 @@ impl TimerQueue {
         self.live
     }
 
-    /// Removes the earliest bucket if its deadline is at or before `now`, and returns its
-    /// live timers in registration order.
-    pub(crate) fn pop_due(&mut self, now: Instant, out: &mut Vec<Fired>) {
-        let Some(Reverse((deadline, _))) = self.order.peek().copied() else { return };
+    /// If the earliest bucket is due at `now`, removes it and swaps its timers (in
+    /// registration order, cancelled ones with no waker) into `out`, which must be empty;
+    /// `out`'s old list is kept for reuse.
+    pub(crate) fn pop_due(&mut self, now: Instant, out: &mut Vec<Slot>) {
+        debug_assert!(out.is_empty());
+        let Some(&Reverse((deadline, b, _))) = self.order.peek() else { return };
         if deadline > now {
             return;
         }
         self.order.pop();
-        let mut bucket = self.buckets.remove(&deadline).expect("the heap's top is live");
+        self.live -= self.buckets[b as usize].live as usize;
+        let items = self.free_bucket(b);
         self.drop_stale_top();
-        self.live -= bucket.live;
-        out.reserve(bucket.live);
-        out.extend(bucket.items.drain(..).filter_map(|s| {
-            s.waker.map(|waker| Fired { waker, owner: s.owner, task_slot: s.task_slot })
-        }));
-        self.spare.push(bucket.items);
+        self.spare.push(std::mem::replace(out, items));
     }
 }
 
@@ -203,7 +241,7 @@ mod tests {
     fn owners(q: &mut TimerQueue, now: Instant) -> Vec<u64> {
         let mut out = Vec::new();
         q.pop_due(now, &mut out);
-        out.iter().map(|f| f.owner.0).collect()
+        out.iter().filter(|s| s.waker.is_some()).map(|s| s.owner.0).collect()
     }
 
     #[test]
