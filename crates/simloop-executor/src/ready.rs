@@ -35,6 +35,7 @@ pub(crate) struct ReadyQueue {
 }
 
 impl ReadyQueue {
+    #[inline]
     pub(crate) fn push(&mut self, step: Step) {
         self.steps.push_back(step);
     }
@@ -45,6 +46,12 @@ impl ReadyQueue {
 
     pub(crate) fn is_empty(&self) -> bool {
         self.steps.is_empty()
+    }
+
+    /// Removes the oldest step.
+    #[inline]
+    pub(crate) fn pop_front(&mut self) -> Option<Step> {
+        self.steps.pop_front()
     }
 
     /// Removes the step at `index` (0 = the oldest).

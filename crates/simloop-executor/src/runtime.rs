@@ -271,7 +271,11 @@ pub(crate) struct Inner {
     pub(crate) wall_start: SystemTime,
     step_limit: Option<u64>,
     time_limit: Option<Instant>,
-    current: Cell<Option<TaskKey>>,
+    /// The task being polled and its slot in the task table (`NO_TASK` and `usize::MAX`
+    /// outside a task poll).
+    current: Cell<(TaskId, usize)>,
+    /// Whether the policy is FIFO (the common case, taken without consulting the chooser).
+    fifo: bool,
     just_done: Cell<bool>,
     stopping: Cell<bool>,
     wait_scratch: Cell<(WaitOn, u32)>,
@@ -314,7 +318,8 @@ impl Inner {
             wall_start: b.wall_start,
             step_limit: b.step_limit,
             time_limit: b.time_limit,
-            current: Cell::new(None),
+            current: Cell::new((NO_TASK, usize::MAX)),
+            fifo: b.policy == Policy::Fifo,
             just_done: Cell::new(false),
             stopping: Cell::new(false),
             wait_scratch: Cell::new((WaitOn::Nothing, 0)),
@@ -336,7 +341,8 @@ impl Inner {
 
     /// The task being polled, if any (callbacks run outside any task).
     pub(crate) fn current_task(&self) -> Option<TaskId> {
-        self.current.get().map(|k| k.id)
+        let (id, _) = self.current.get();
+        (id != NO_TASK).then_some(id)
     }
 
     /// The id events of the current step are attributed to.
@@ -347,25 +353,27 @@ impl Inner {
     /// The id events of the current step are attributed to, and the task's slot in the
     /// task table (`usize::MAX` outside a task).
     pub(crate) fn current_id_and_slot(&self) -> (TaskId, usize) {
-        self.current.get().map_or((NO_TASK, usize::MAX), |k| (k.id, k.slot))
+        self.current.get()
     }
 
     /// The current task's name, or `(callback)`.
     pub(crate) fn current_name(&self) -> String {
         match self.current.get() {
-            Some(k) => self
+            (NO_TASK, _) => "(callback)".to_string(),
+            (id, slot) => self
                 .tasks
                 .borrow()
-                .get(k.slot)
-                .map_or_else(|| self.trace.borrow().name(k.id), |e| e.task.name()),
-            None => "(callback)".to_string(),
+                .get(slot)
+                .map_or_else(|| self.trace.borrow().name(id), |e| e.task.name()),
         }
     }
 
     /// A reference to the current task.
     pub(crate) fn current_task_ref(&self) -> Option<TaskRef> {
-        let k = self.current.get()?;
-        self.tasks.borrow().get(k.slot).map(|e| e.task.clone())
+        match self.current.get() {
+            (NO_TASK, _) => None,
+            (_, slot) => self.tasks.borrow().get(slot).map(|e| e.task.clone()),
+        }
     }
 
     #[inline]
@@ -389,7 +397,7 @@ impl Inner {
     }
 
     pub(crate) fn note_wait(&self, on: WaitOn) {
-        if self.current.get().is_some() {
+        if self.current.get().0 != NO_TASK {
             let (first, n) = self.wait_scratch.get();
             let first = if n == 0 { on } else { first };
             self.wait_scratch.set((first, n + 1));
@@ -598,23 +606,23 @@ impl Inner {
                 });
             }
         }
-        let step = {
+        let step = if self.fifo {
+            self.ready.borrow_mut().pop_front()
+        } else {
             let mut ready = self.ready.borrow_mut();
-            let index = match self.policy {
-                Policy::Fifo => 0,
-                _ => self.chooser.borrow_mut().pick(&ready, n, &mut self.rng.borrow_mut()),
-            };
+            let index = self.chooser.borrow_mut().pick(&ready, n, &mut self.rng.borrow_mut());
             ready.take(index)
         };
         match step {
             Some(Step::Run(runnable)) => {
-                let key = *runnable.metadata();
-                self.current.set(Some(key));
+                let key = runnable.metadata();
+                let slot = key.slot;
+                self.current.set((key.id, slot));
                 self.wait_scratch.set((WaitOn::Nothing, 0));
                 runnable.run();
-                self.current.set(None);
+                self.current.set((NO_TASK, usize::MAX));
                 if self.just_done.replace(false) {
-                    let entry = self.tasks.borrow_mut().try_remove(key.slot);
+                    let entry = self.tasks.borrow_mut().try_remove(slot);
                     drop(entry);
                 }
             }
