@@ -335,6 +335,7 @@ impl Inner {
     }
 
     /// The clock.
+    #[inline]
     pub(crate) fn now(&self) -> Instant {
         self.clock.get()
     }
@@ -352,6 +353,7 @@ impl Inner {
 
     /// The id events of the current step are attributed to, and the task's slot in the
     /// task table (`usize::MAX` outside a task).
+    #[inline]
     pub(crate) fn current_id_and_slot(&self) -> (TaskId, usize) {
         self.current.get()
     }
@@ -396,6 +398,7 @@ impl Inner {
         self.trace.borrow_mut().push(Event { at: self.now(), task, kind: EventKind::Log(msg) });
     }
 
+    #[inline]
     pub(crate) fn note_wait(&self, on: WaitOn) {
         if self.current.get().0 != NO_TASK {
             let (first, n) = self.wait_scratch.get();
@@ -670,11 +673,13 @@ impl Inner {
     }
 
     /// Called by a task's future when it completes, so the loop can forget it.
+    #[inline]
     pub(crate) fn task_done(&self) {
         self.just_done.set(true);
     }
 
     /// Called at the end of each task poll that returned pending: what it waits on.
+    #[inline]
     pub(crate) fn end_poll(&self, header: &Header) {
         let (on, n) = self.wait_scratch.get();
         let on = if n == 0 { WaitOn::Foreign } else { on };

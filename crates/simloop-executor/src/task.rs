@@ -231,10 +231,12 @@ impl Header {
         *self.name.borrow_mut() = Some(name);
     }
 
+    #[inline]
     pub(crate) fn state(&self) -> TaskState {
         self.state.get()
     }
 
+    #[inline]
     pub(crate) fn is_done(&self) -> bool {
         self.state.get() != TaskState::Pending
     }
