@@ -532,7 +532,7 @@ impl Inner {
         runnable: Runnable<TaskKey>,
         handle: async_task::Task<(), TaskKey>,
     ) {
-        *core.header.waker.borrow_mut() = Some(runnable.waker());
+        core.header.set_waker(runnable.waker());
         let erased: Rc<dyn ErasedTask> = core.clone();
         let task = TaskRef(erased);
         if self.tracing {
@@ -587,7 +587,7 @@ impl Inner {
         let mut sum = 0usize;
         for f in fired {
             if let Some(e) = tasks.get(f.task_slot) {
-                sum += e.task.header().waiting.get().1 as usize;
+                sum += e.task.header().state() as usize;
                 sum += usize::from(e.handle.is_finished());
             }
         }
@@ -683,7 +683,7 @@ impl Inner {
     pub(crate) fn end_poll(&self, header: &Header) {
         let (on, n) = self.wait_scratch.get();
         let on = if n == 0 { WaitOn::Foreign } else { on };
-        header.waiting.set((on, n));
+        header.waiting.set(on);
     }
 
     /// Runs steps, moving the clock when nothing is ready, until `mode` is satisfied (main
@@ -779,7 +779,7 @@ impl Inner {
     /// trace, so reports of many tasks give events to the first few only).
     fn task_report(&self, t: &TaskRef, with_events: bool) -> TaskReport {
         let h = t.header();
-        let on = h.waiting.get().0;
+        let on = h.waiting.get();
         TaskReport {
             id: h.id,
             name: h.name().to_string(),

@@ -123,55 +123,29 @@ pub(crate) enum Callback {
 
 /// A task's done callbacks and awaiters' wakers, by slot; a removed one leaves `None`.
 ///
-/// The first slot is stored inline: most tasks have exactly one awaiter, and this spares
-/// them an allocation.
+/// The first slot is stored inline: most tasks have at most one awaiter, and this spares
+/// them an allocation. Later slots live in the header's [`Extra`].
 #[derive(Default)]
 pub(crate) struct Callbacks {
-    len: usize,
+    len: u32,
     first: Option<Callback>,
-    rest: Vec<Option<Callback>>,
 }
 
-impl Callbacks {
-    fn push(&mut self, cb: Callback) -> usize {
-        if self.len == 0 {
-            self.first = Some(cb);
-        } else {
-            self.rest.push(Some(cb));
-        }
-        self.len += 1;
-        self.len - 1
-    }
-
-    fn get_mut(&mut self, i: usize) -> Option<&mut Option<Callback>> {
-        match i {
-            _ if i >= self.len => None,
-            0 => Some(&mut self.first),
-            _ => self.rest.get_mut(i - 1),
-        }
-    }
-
-    fn clear(&mut self) {
-        *self = Callbacks::default();
-    }
-}
-
-impl IntoIterator for Callbacks {
-    type Item = Option<Callback>;
-    type IntoIter = std::iter::Chain<
-        std::option::IntoIter<Option<Callback>>,
-        std::vec::IntoIter<Option<Callback>>,
-    >;
-    fn into_iter(self) -> Self::IntoIter {
-        Some(self.first).into_iter().chain(self.rest)
-    }
+/// What few tasks need, allocated on first use so that the header stays small: an
+/// explicit name, a panic, callbacks after the first.
+#[derive(Default)]
+struct Extra {
+    name: Option<Rc<str>>,
+    panic_msg: Option<String>,
+    panic_payload: Option<Box<dyn Any + Send>>,
+    more_callbacks: Vec<Option<Callback>>,
 }
 
 /// The type-independent part of a task, shared by its handles and the runtime.
 ///
 /// `repr(C)` keeps the fields every poll reads or writes (state, cancellation, what the
 /// task waits on) together at the front, in the cache line that also holds the
-/// reference counts of its `TaskCore`.
+/// reference counts of its `TaskCore`. Rarely used fields live behind `extra`.
 #[repr(C)]
 pub(crate) struct Header {
     state: Cell<TaskState>,
@@ -180,15 +154,16 @@ pub(crate) struct Header {
     retrieved: Cell<bool>,
     /// Whether the task must outlive other tasks ([`crate::finish_after`]).
     pub(crate) lingers: Cell<bool>,
-    pub(crate) waiting: Cell<(WaitOn, u32)>,
+    pub(crate) waiting: Cell<WaitOn>,
     pub(crate) id: TaskId,
     callbacks: RefCell<Callbacks>,
-    pub(crate) parent: Option<TaskId>,
+    /// The spawning task (`TaskId(0)`: none).
+    parent: TaskId,
     pub(crate) spawned_at: Instant,
     pub(crate) site: &'static Location<'static>,
-    name: RefCell<Option<Rc<str>>>,
-    panic_msg: RefCell<Option<String>>,
-    pub(crate) waker: RefCell<Option<Waker>>,
+    /// The task's own waker (taken when it completes).
+    waker: Cell<Option<Waker>>,
+    extra: RefCell<Option<Box<Extra>>>,
 }
 
 impl Header {
@@ -199,36 +174,57 @@ impl Header {
         spawned_at: Instant,
         site: &'static Location<'static>,
     ) -> Header {
+        let extra = name.map(|name| Box::new(Extra { name: Some(name), ..Extra::default() }));
         Header {
             id,
-            parent,
+            parent: parent.unwrap_or(TaskId(0)),
             spawned_at,
             site,
-            name: RefCell::new(name),
             state: Cell::new(TaskState::Pending),
             cancel_requested: Cell::new(false),
             future_alive: Cell::new(true),
             lingers: Cell::new(false),
             callbacks: RefCell::new(Callbacks::default()),
             retrieved: Cell::new(false),
-            panic_msg: RefCell::new(None),
-            waker: RefCell::new(None),
-            waiting: Cell::new((WaitOn::Nothing, 0)),
+            waker: Cell::new(None),
+            waiting: Cell::new(WaitOn::Nothing),
+            extra: RefCell::new(extra),
         }
     }
 
+    /// Runs `f` on the extra fields, allocating them first if needed.
+    fn extra_mut<R>(&self, f: impl FnOnce(&mut Extra) -> R) -> R {
+        f(self.extra.borrow_mut().get_or_insert_with(Box::default))
+    }
+
+    /// Reads the extra fields, if any were ever set.
+    fn extra<R>(&self, f: impl FnOnce(&Extra) -> Option<R>) -> Option<R> {
+        self.extra.borrow().as_deref().and_then(f)
+    }
+
+    /// The spawning task, if any.
+    pub(crate) fn parent(&self) -> Option<TaskId> {
+        (self.parent != TaskId(0)).then_some(self.parent)
+    }
+
+    pub(crate) fn set_waker(&self, waker: Waker) {
+        self.waker.set(Some(waker));
+    }
+
     pub(crate) fn name(&self) -> Rc<str> {
-        let mut name = self.name.borrow_mut();
-        name.get_or_insert_with(|| format!("Task-{}", self.id.0).into()).clone()
+        if let Some(name) = self.explicit_name() {
+            return name;
+        }
+        format!("Task-{}", self.id.0).into()
     }
 
     /// The name given at spawn or by a rename, if any (default names are not built).
     pub(crate) fn explicit_name(&self) -> Option<Rc<str>> {
-        self.name.borrow().clone()
+        self.extra(|e| e.name.clone())
     }
 
     pub(crate) fn set_name(&self, name: Rc<str>) {
-        *self.name.borrow_mut() = Some(name);
+        self.extra_mut(|e| e.name = Some(name));
     }
 
     #[inline]
@@ -246,7 +242,7 @@ impl Header {
     }
 
     pub(crate) fn panic_message(&self) -> Option<String> {
-        self.panic_msg.borrow().clone()
+        self.extra(|e| e.panic_msg.clone())
     }
 
     fn request_cancel(&self) -> bool {
@@ -256,30 +252,63 @@ impl Header {
         if !self.cancel_requested.replace(true) {
             context::record(self.id, EventKind::CancelRequested);
         }
-        if let Some(w) = self.waker.borrow().as_ref() {
+        let waker = self.waker.take();
+        if let Some(w) = &waker {
             w.wake_by_ref();
         }
+        self.waker.set(waker);
         true
     }
 
     fn add_callback(&self, cb: Callback) -> usize {
         let mut cbs = self.callbacks.borrow_mut();
-        cbs.push(cb)
+        let i = cbs.len as usize;
+        cbs.len += 1;
+        if i == 0 {
+            cbs.first = Some(cb);
+        } else {
+            self.extra_mut(|e| e.more_callbacks.push(Some(cb)));
+        }
+        i
+    }
+
+    /// Runs `f` on callback slot `i`, if it exists.
+    fn with_callback<R>(&self, i: usize, f: impl FnOnce(&mut Option<Callback>) -> R) -> Option<R> {
+        let mut cbs = self.callbacks.try_borrow_mut().ok()?;
+        if i >= cbs.len as usize {
+            return None;
+        }
+        if i == 0 {
+            return Some(f(&mut cbs.first));
+        }
+        drop(cbs);
+        let mut extra = self.extra.try_borrow_mut().ok()?;
+        extra.as_mut()?.more_callbacks.get_mut(i - 1).map(f)
+    }
+
+    /// Takes every callback, in registration order.
+    fn take_callbacks(&self) -> Vec<Callback> {
+        let mut cbs = self.callbacks.borrow_mut();
+        let more = if cbs.len > 1 {
+            self.extra_mut(|e| std::mem::take(&mut e.more_callbacks))
+        } else {
+            Vec::new()
+        };
+        cbs.len = 0;
+        let first = cbs.first.take();
+        first.into_iter().chain(more.into_iter().flatten()).collect()
     }
 
     /// Marks the task done and schedules its callbacks, each as its own step.
+    #[inline]
     fn complete(&self, state: TaskState) {
         self.state.set(state);
-        self.waker.borrow_mut().take();
-        let callbacks = {
-            let mut cbs = self.callbacks.borrow_mut();
-            if cbs.len == 0 {
-                // Nobody awaits the task or asked to hear of it: nothing to schedule.
-                return;
-            }
-            std::mem::take(&mut *cbs)
-        };
-        for cb in callbacks.into_iter().flatten() {
+        drop(self.waker.take());
+        if self.callbacks.borrow().len == 0 {
+            // Nobody awaits the task or asked to hear of it: nothing to schedule.
+            return;
+        }
+        for cb in self.take_callbacks() {
             match cb {
                 Callback::Waker(w) => w.wake(),
                 Callback::Fn(f) => context::call_soon_for(self.id, f),
@@ -330,12 +359,11 @@ impl<T> Outcome<T> {
 pub(crate) struct TaskCore<T> {
     pub(crate) header: Header,
     result: RefCell<Option<Outcome<T>>>,
-    panic_payload: RefCell<Option<Box<dyn Any + Send>>>,
 }
 
 impl<T> TaskCore<T> {
     pub(crate) fn new(header: Header) -> TaskCore<T> {
-        TaskCore { header, result: RefCell::new(None), panic_payload: RefCell::new(None) }
+        TaskCore { header, result: RefCell::new(None) }
     }
 
     /// Takes the outcome, marking it retrieved: a value is moved out (leaving `Taken`),
@@ -355,7 +383,7 @@ impl<T> TaskCore<T> {
 
     /// The panic payload of a panicked task (used by `block_on` to re-raise main's panic).
     pub(crate) fn take_panic_payload(&self) -> Option<Box<dyn Any + Send>> {
-        self.panic_payload.borrow_mut().take()
+        self.header.extra_mut(|e| e.panic_payload.take())
     }
 
     /// Marks a task that was destroyed while pending as cancelled (no callbacks run).
@@ -363,8 +391,8 @@ impl<T> TaskCore<T> {
         if !self.header.is_done() {
             *self.result.borrow_mut() = Some(Outcome::Cancelled);
             self.header.state.set(TaskState::Cancelled);
-            self.header.waker.borrow_mut().take();
-            self.header.callbacks.borrow_mut().clear();
+            drop(self.header.waker.take());
+            drop(self.header.take_callbacks());
         }
     }
 }
@@ -454,8 +482,10 @@ where
                     Err(payload) => {
                         let msg = panic_message(payload.as_ref());
                         context::record(header.id, EventKind::Panicked(msg.clone()));
-                        *header.panic_msg.borrow_mut() = Some(msg);
-                        *this.core.panic_payload.borrow_mut() = Some(payload);
+                        header.extra_mut(|e| {
+                            e.panic_msg = Some(msg);
+                            e.panic_payload = Some(payload);
+                        });
                         Outcome::Panicked
                     }
                 };
@@ -682,10 +712,7 @@ impl<T> Drop for Task<T> {
 /// task is still pending (it was cancelled, or a timeout dropped it), the task is
 /// cancelled too: asyncio's `Task.cancel()` cancels the future the task waits on.
 fn forget_waker(header: &Header, i: usize, cancel: bool) {
-    let removed = match header.callbacks.try_borrow_mut() {
-        Ok(mut cbs) => cbs.get_mut(i).and_then(Option::take).is_some(),
-        Err(_) => false,
-    };
+    let removed = header.with_callback(i, Option::take).flatten().is_some();
     if removed && cancel && !header.is_done() {
         header.request_cancel();
     }
@@ -743,14 +770,16 @@ impl<T> Drop for Join<'_, T> {
 fn register_waker(header: &Header, slot: Option<usize>, waker: &Waker) -> usize {
     context::note_wait(WaitOn::Task(header.id));
     if let Some(i) = slot {
-        let mut cbs = header.callbacks.borrow_mut();
-        match cbs.get_mut(i) {
-            Some(Some(Callback::Waker(w))) if w.will_wake(waker) => return i,
-            Some(entry @ Some(_)) => {
+        let kept = header.with_callback(i, |entry| match entry {
+            Some(Callback::Waker(w)) if w.will_wake(waker) => true,
+            Some(_) => {
                 *entry = Some(Callback::Waker(waker.clone()));
-                return i;
+                true
             }
-            _ => {}
+            None => false,
+        });
+        if kept == Some(true) {
+            return i;
         }
     }
     header.add_callback(Callback::Waker(waker.clone()))
@@ -788,7 +817,7 @@ impl TaskRef {
 
     /// The task that spawned this one (`None` for main, or a task spawned from outside).
     pub fn parent(&self) -> Option<TaskId> {
-        self.header().parent
+        self.header().parent()
     }
 
     /// Whether the task is done.
@@ -822,7 +851,7 @@ impl TaskRef {
 
     /// What the task waited on at the end of its last poll.
     pub fn waiting_on(&self) -> WaitOn {
-        self.header().waiting.get().0
+        self.header().waiting.get()
     }
 
     /// Registers a done callback (see [`Task::add_done_callback`]).
@@ -854,9 +883,7 @@ impl TaskRef {
 
     /// Forgets a waker registered with [`TaskRef::add_done_waker`].
     pub fn remove_waker(&self, slot: usize) {
-        if let Some(s) = self.header().callbacks.borrow_mut().get_mut(slot) {
-            *s = None;
-        }
+        self.header().with_callback(slot, |s| *s = None);
     }
 
     /// Whether both refer to the same task.
