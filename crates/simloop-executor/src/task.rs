@@ -43,9 +43,9 @@ impl fmt::Display for TaskId {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct TaskKey {
     pub(crate) id: TaskId,
-    pub(crate) slot: usize,
+    pub(crate) slot: u32,
     /// The runtime's id (see `Inner::id`), so that the schedule function needs no capture.
-    pub(crate) runtime: u64,
+    pub(crate) runtime: u32,
 }
 
 /// Why awaiting a task, or reading its result, gave no value.
