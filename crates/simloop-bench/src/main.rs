@@ -5,6 +5,12 @@
 //! cargo run --release -p simloop-bench -- --quick # small sizes, one round (smoke test)
 //! ```
 //!
+//! `-- --warm-heap` reruns the bench in a child process whose glibc heap never shrinks
+//! (`GLIBC_TUNABLES` trim and mmap thresholds at 4 GB): freed memory stays mapped, so a
+//! workload reuses pages an earlier run touched instead of faulting them in again. That
+//! measures the runtimes rather than the kernel's page faults, whose cost depends on which
+//! workloads ran before in the process (a fresh heap is the default).
+//!
 //! Each round runs every workload on simloop with tracing on, on tokio, and on simloop
 //! with tracing off (A B A B ...), the order rotating from round to round; the table shows
 //! medians of the rounds. Memory per
@@ -34,6 +40,14 @@ fn main() {
     if args.first().map(String::as_str) == Some("rss") {
         rss_child(&args[1..]);
         return;
+    }
+    if args.iter().any(|a| a == "--warm-heap") && std::env::var_os(WARM_HEAP_ENV).is_none() {
+        std::process::exit(rerun_with_warm_heap(&args));
+    }
+    if std::env::var_os(WARM_HEAP_ENV).is_some() {
+        println!("Heap: warm (glibc trim and mmap thresholds 4 GB: freed pages are reused).");
+    } else {
+        println!("Heap: fresh (glibc defaults: freed memory goes back to the kernel).");
     }
     let quick = args.iter().any(|a| a == "--quick");
     let rounds: usize = flag(&args, "--rounds").unwrap_or(if quick { 1 } else { 6 });
@@ -84,6 +98,24 @@ fn main() {
         let sizes: &[usize] = if quick { &[10_000] } else { &[100_000, 1_000_000] };
         print_memory(sizes);
     }
+}
+
+/// Set in the child that `--warm-heap` starts.
+const WARM_HEAP_ENV: &str = "SIMLOOP_BENCH_WARM_HEAP";
+
+/// Runs this bench again with a heap that keeps freed pages; returns its exit code.
+fn rerun_with_warm_heap(args: &[String]) -> i32 {
+    let exe = std::env::current_exe().expect("the bench knows its own path");
+    let status = Command::new(exe)
+        .args(args)
+        .env(WARM_HEAP_ENV, "1")
+        .env(
+            "GLIBC_TUNABLES",
+            "glibc.malloc.trim_threshold=4000000000:glibc.malloc.mmap_threshold=4000000000",
+        )
+        .status()
+        .expect("the bench can start itself");
+    status.code().unwrap_or(1)
 }
 
 fn flag<T: std::str::FromStr>(args: &[String], name: &str) -> Option<T> {
