@@ -560,12 +560,40 @@ pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
 #[must_use = "dropping a Task handle does not cancel it; await it to get its output"]
 pub struct Task<T> {
     core: Rc<TaskCore<T>>,
-    waker_slot: Cell<Option<usize>>,
+    waker_slot: WakerSlot,
+}
+
+/// The callback slot an awaiting handle registered its waker in, if any; a `u32` with a
+/// sentinel keeps a `Task` handle at two words.
+struct WakerSlot(Cell<u32>);
+
+impl WakerSlot {
+    const NONE: u32 = u32::MAX;
+
+    fn none() -> WakerSlot {
+        WakerSlot(Cell::new(Self::NONE))
+    }
+
+    fn get(&self) -> Option<usize> {
+        let i = self.0.get();
+        (i != Self::NONE).then_some(i as usize)
+    }
+
+    fn set(&self, slot: Option<usize>) {
+        let i = slot.map_or(Self::NONE, |i| u32::try_from(i).expect("fewer than 2^32 awaiters"));
+        self.0.set(i);
+    }
+
+    fn take(&self) -> Option<usize> {
+        let slot = self.get();
+        self.0.set(Self::NONE);
+        slot
+    }
 }
 
 impl<T: 'static> Task<T> {
     pub(crate) fn from_core(core: Rc<TaskCore<T>>) -> Task<T> {
-        Task { core, waker_slot: Cell::new(None) }
+        Task { core, waker_slot: WakerSlot::none() }
     }
 
     /// The task's id.
@@ -723,7 +751,7 @@ impl<T> Clone for Task<T> {
     /// can await the task; the output is moved out by the first `await` of a handle, so
     /// for several readers await `&task` or call `result()` (both need `T: Clone`).
     fn clone(&self) -> Self {
-        Task { core: self.core.clone(), waker_slot: Cell::new(None) }
+        Task { core: self.core.clone(), waker_slot: WakerSlot::none() }
     }
 }
 
