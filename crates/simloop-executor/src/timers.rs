@@ -88,9 +88,10 @@ pub(crate) struct TimerQueue {
     free: Vec<u32>,
     /// The live bucket of each deadline.
     by_deadline: HashMap<Instant, u32, BuildHasherDefault<DeadlineHasher>>,
-    /// The bucket (and its generation) the last timer went to: consecutive timers often
-    /// share a deadline.
-    last: Option<(Instant, u32, u32)>,
+    /// The buckets (with their generations) of the last two deadlines looked up:
+    /// consecutive timers often share a deadline, or alternate between two (a timeout's
+    /// and the sleep it guards).
+    last: [Option<(Instant, u32, u32)>; 2],
     /// (deadline, bucket, generation) of live buckets; the top is always live.
     order: BinaryHeap<Reverse<(Instant, u32, u32)>>,
     live: usize,
@@ -100,6 +101,7 @@ pub(crate) struct TimerQueue {
 impl TimerQueue {
     /// Registers a timer that wakes `waker` at `deadline`. `Instant::MAX` is accepted and
     /// never fires (it is not counted by [`TimerQueue::next_deadline`]).
+    #[inline]
     pub(crate) fn insert(
         &mut self,
         deadline: Instant,
@@ -107,11 +109,19 @@ impl TimerQueue {
         waker: Waker,
     ) -> TimerKey {
         let b = match self.last {
-            Some((d, b, g)) if d == deadline && self.buckets[b as usize].generation == g => b,
-            _ => self.bucket_for(deadline),
+            [Some((d, b, g)), _] | [_, Some((d, b, g))]
+                if d == deadline && self.buckets[b as usize].generation == g =>
+            {
+                b
+            }
+            _ => {
+                let b = self.bucket_for(deadline);
+                self.last =
+                    [Some((deadline, b, self.buckets[b as usize].generation)), self.last[0]];
+                b
+            }
         };
         let bucket = &mut self.buckets[b as usize];
-        self.last = Some((deadline, b, bucket.generation));
         bucket.live += 1;
         bucket.items.push(Slot { owner, task_slot, waker: Some(waker) });
         self.live += 1;
