@@ -320,6 +320,28 @@ mod tests {
     }
 
     #[test]
+    fn alternating_deadlines_and_reused_buckets_keep_their_timers_apart() {
+        let mut q = TimerQueue::default();
+        let w = noop_waker();
+        let (d1, d2, d3) = (Instant::from_secs(1), Instant::from_secs(2), Instant::from_secs(3));
+        for owner in 1..=4 {
+            let d = if owner % 2 == 1 { d1 } else { d2 };
+            q.insert(d, (TaskId(owner), usize::MAX), w.clone());
+        }
+        assert_eq!(owners(&mut q, d1), vec![1, 3]);
+        // d1's bucket is freed and its slab index reused for d3: the remembered (d1, index)
+        // pair is stale by generation, so a new d1 timer gets a bucket of its own.
+        q.insert(d3, (TaskId(5), usize::MAX), w.clone());
+        q.insert(d1, (TaskId(6), usize::MAX), w.clone());
+        q.insert(d2, (TaskId(7), usize::MAX), w.clone());
+        assert_eq!(q.next_deadline(), Some(d1));
+        assert_eq!(owners(&mut q, d1), vec![6]);
+        assert_eq!(owners(&mut q, d2), vec![2, 4, 7]);
+        assert_eq!(owners(&mut q, d3), vec![5]);
+        assert_eq!(q.len(), 0);
+    }
+
+    #[test]
     fn max_deadline_never_counts_as_next() {
         let mut q = TimerQueue::default();
         q.insert(Instant::MAX, (TaskId(1), usize::MAX), noop_waker());
