@@ -42,7 +42,7 @@ pub fn symbol(kind: &EventKind) -> char {
         EventKind::Panicked(_) => 'P',
         EventKind::DestroyedPending => 'D',
         EventKind::NeverRetrieved(_) => 'U',
-        EventKind::Note(_) => 'n',
+        EventKind::Note(_) | EventKind::DeadlineNote { .. } => 'n',
         _ => '?',
     }
 }

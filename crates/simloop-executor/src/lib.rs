@@ -62,7 +62,7 @@ pub use callback::{call_at, call_later, call_soon, TimerHandle};
 pub use clock::{now, try_now, wall_clock, WallTime};
 pub use error::{ContextError, RunError};
 pub use instant::Instant;
-pub use log::{log_message, trace_note};
+pub use log::{log_message, trace_note, trace_note_deadline};
 pub use policy::Policy;
 pub use report::{DeadlockReport, RunReport, TaskReport};
 pub use rng::{random_range, random_u64, SimRng};

@@ -1,6 +1,7 @@
 //! `log!`: user messages recorded in the trace with the virtual instant and task name.
 
 use crate::context;
+use crate::instant::Instant;
 
 /// Records a message in the trace of the current run, attributed to the current task at
 /// the current virtual instant (asyncio programs' `print`). Outside a runtime it prints
@@ -42,6 +43,24 @@ pub fn trace_note(message: impl Into<String>) {
     context::with(|rt| {
         if rt.tracing {
             rt.record(rt.current_or_none(), crate::trace::EventKind::Note(message.into()));
+        }
+    });
+}
+
+/// Records `"{text} (deadline {deadline})"` like [`trace_note`], without formatting it
+/// unless the trace is printed (a timeout expiring costs no allocation).
+///
+/// ```
+/// use simloop_executor::{trace_note_deadline, Instant, Runtime};
+/// let mut rt = Runtime::new();
+/// rt.block_on(async { trace_note_deadline("timeout expired", Instant::from_secs(2)) });
+/// assert!(rt.trace().verbose().contains("main         timeout expired (deadline 2.000s)"));
+/// ```
+pub fn trace_note_deadline(text: &'static str, deadline: Instant) {
+    context::with(|rt| {
+        if rt.tracing {
+            let kind = crate::trace::EventKind::DeadlineNote { text, deadline };
+            rt.record(rt.current_or_none(), kind);
         }
     });
 }

@@ -21,12 +21,12 @@ use crate::trace::EventKind;
 
 #[derive(Clone, Copy, Debug)]
 enum State {
-    /// Not started: sleep this long from the first poll.
-    After(Duration),
-    /// Not started: sleep until then.
-    At(Instant),
-    /// Started; the timer's key holds its deadline.
-    Waiting(TimerKey),
+    /// Not started: sleep this long from the first poll; record the start in the trace?
+    After(Duration, bool),
+    /// Not started: sleep until then; record the start in the trace?
+    At(Instant, bool),
+    /// Started; the timer's key holds its deadline. Recorded in the trace?
+    Waiting(TimerKey, bool),
     /// A zero sleep that re-queued its task; done at the next poll.
     Yielded,
     Done,
@@ -55,7 +55,7 @@ pub struct Sleep {
 /// When polled outside a simloop runtime.
 #[inline]
 pub fn sleep(duration: Duration) -> Sleep {
-    Sleep { state: State::After(duration) }
+    Sleep { state: State::After(duration, true) }
 }
 
 /// Waits until the clock reads `deadline`; a deadline not after now yields once.
@@ -64,7 +64,7 @@ pub fn sleep(duration: Duration) -> Sleep {
 /// When polled outside a simloop runtime.
 #[inline]
 pub fn sleep_until(deadline: Instant) -> Sleep {
-    Sleep { state: State::At(deadline) }
+    Sleep { state: State::At(deadline, true) }
 }
 
 impl Sleep {
@@ -72,8 +72,8 @@ impl Sleep {
     /// zero sleep.
     pub fn deadline(&self) -> Option<Instant> {
         match self.state {
-            State::Waiting(key) => Some(key.deadline()),
-            State::At(t) => Some(t),
+            State::Waiting(key, _) => Some(key.deadline()),
+            State::At(t, _) => Some(t),
             _ => None,
         }
     }
@@ -85,12 +85,38 @@ impl Sleep {
 
     /// Moves the deadline (like `asyncio.Timeout.reschedule`); a pending timer is replaced.
     pub fn reset(&mut self, deadline: Instant) {
+        let recorded = !matches!(
+            self.state,
+            State::At(_, false) | State::After(_, false) | State::Waiting(_, false)
+        );
         self.cancel_timer();
-        self.state = State::At(deadline);
+        self.state = State::At(deadline, recorded);
+    }
+
+    /// Does not record this sleep's start in the trace: for a timer a library sets on a
+    /// task's behalf (a timeout's deadline, `wait`'s timeout), which is not the task
+    /// sleeping. Its firing is still recorded. Called after the first poll, it applies to
+    /// the next start only (after [`Sleep::reset`], which keeps the choice).
+    ///
+    /// ```
+    /// use simloop_executor::{sleep_until, Instant, Runtime};
+    ///
+    /// let mut rt = Runtime::new();
+    /// rt.block_on(sleep_until(Instant::from_secs(1)).unrecorded());
+    /// assert!(!rt.trace().verbose().contains("sleep"));
+    /// ```
+    pub fn unrecorded(mut self) -> Sleep {
+        self.state = match self.state {
+            State::After(d, _) => State::After(d, false),
+            State::At(t, _) => State::At(t, false),
+            State::Waiting(key, _) => State::Waiting(key, false),
+            done => done,
+        };
+        self
     }
 
     fn cancel_timer(&mut self) {
-        if let State::Waiting(key) = self.state {
+        if let State::Waiting(key, _) = self.state {
             context::with(|rt| rt.timers.borrow_mut().cancel(key));
         }
     }
@@ -99,9 +125,9 @@ impl Sleep {
     #[inline]
     fn start(&mut self, rt: &Inner, cx: &Context<'_>) {
         let now = rt.now();
-        let deadline = match self.state {
-            State::After(d) if !d.is_zero() => now.saturating_add(d),
-            State::At(t) if t > now => t,
+        let (deadline, recorded) = match self.state {
+            State::After(d, recorded) if !d.is_zero() => (now.saturating_add(d), recorded),
+            State::At(t, recorded) if t > now => (t, recorded),
             _ => {
                 rt.note_wait(WaitOn::Nothing);
                 cx.waker().wake_by_ref();
@@ -111,11 +137,11 @@ impl Sleep {
         };
         let owner = rt.current_id_and_slot();
         let key = rt.timers.borrow_mut().insert(deadline, owner, cx.waker().clone());
-        if rt.tracing {
+        if rt.tracing && recorded {
             rt.record(owner.0, EventKind::Sleep { until: deadline });
         }
         rt.note_wait(WaitOn::Timer(deadline));
-        self.state = State::Waiting(key);
+        self.state = State::Waiting(key, recorded);
     }
 }
 
@@ -129,7 +155,7 @@ impl Future for Sleep {
                 this.state = State::Done;
                 Poll::Ready(())
             }
-            State::Waiting(key) => {
+            State::Waiting(key, _) => {
                 let fired = context::expect("sleep()", |rt| {
                     // The clock only reaches a deadline by firing its bucket, which forgot
                     // the timer, so a fired one has nothing to cancel.
@@ -147,7 +173,7 @@ impl Future for Sleep {
                     Poll::Pending
                 }
             }
-            State::After(_) | State::At(_) => {
+            State::After(..) | State::At(..) => {
                 context::expect("sleep()", |rt| this.start(rt, cx));
                 Poll::Pending
             }

@@ -66,6 +66,14 @@ pub enum EventKind {
     NeverRetrieved(String),
     /// An event recorded by a library built on the runtime (gather, timeout, ...).
     Note(String),
+    /// A library note about a deadline, `"{text} (deadline {deadline})"` (a timeout
+    /// expiring): recorded without formatting a string.
+    DeadlineNote {
+        /// What happened.
+        text: &'static str,
+        /// The deadline it concerns.
+        deadline: Instant,
+    },
 }
 
 /// The recorded events of a run, with the task names needed to print them.
@@ -331,6 +339,7 @@ impl Trace {
             EventKind::DestroyedPending => "destroyed while pending".into(),
             EventKind::NeverRetrieved(m) => format!("panic never retrieved: {m}"),
             EventKind::Note(m) => m.clone(),
+            EventKind::DeadlineNote { text, deadline } => format!("{text} (deadline {deadline})"),
         }
     }
 }

@@ -102,7 +102,7 @@ impl State {
         self.timer = None;
         self.waker = None;
         let deadline = self.deadline.unwrap_or_else(now);
-        simloop_executor::trace_note(ExpiredNote(deadline));
+        simloop_executor::trace_note_deadline("timeout expired", deadline);
         Elapsed::at(deadline)
     }
 
@@ -413,18 +413,11 @@ impl<F> fmt::Debug for TimeoutFuture<F> {
     }
 }
 
-/// The trace note of an expired timeout, formatted only when the runtime records it.
-struct ExpiredNote(Instant);
-
-impl From<ExpiredNote> for String {
-    fn from(note: ExpiredNote) -> String {
-        format!("timeout expired (deadline {})", note.0)
-    }
-}
-
-/// A timer for `deadline`, registered now (asyncio's `call_at`) to wake `waker`.
+/// A timer for `deadline`, registered now (asyncio's `call_at`) to wake `waker`. It is not
+/// recorded as a sleep of the task in the trace (the task is not sleeping: it waits on
+/// what the timer guards); its firing is.
 pub(crate) fn timer_at(deadline: Instant, waker: &Waker) -> Sleep {
-    let mut timer = sleep_until(deadline);
+    let mut timer = sleep_until(deadline).unrecorded();
     let _ = Pin::new(&mut timer).poll(&mut Context::from_waker(waker));
     timer
 }
