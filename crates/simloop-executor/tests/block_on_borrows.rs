@@ -1,12 +1,20 @@
-//! The one `unsafe` block (spawning the main future without `'static`) exercised on every
-//! path that ends `block_on`: normal return, main panic, deadlock, step limit, and a
-//! leftover task. Run under Miri: `cargo +nightly miri test -p simloop-executor`.
+//! The one `unsafe` place, `Inner::spawn_task` (every task is spawned with async-task's
+//! `spawn_unchecked`: the main future without `'static`, every future without `Send`),
+//! exercised on every path that ends `block_on` (normal return, main panic, deadlock, step
+//! limit, a leftover task) and on the paths a `!Send` task's runnable can take: the local
+//! queue, a wake from another thread, a wake while another runtime is current, a waker
+//! that outlives its runtime. Run under Miri:
+//! `cargo +nightly miri test -p simloop-executor --test block_on_borrows`.
 
 // Holding a borrow across an await is the point: it proves the future is dropped.
 #![allow(clippy::await_holding_refcell_ref)]
 
 use simloop_executor::{sleep, spawn, yield_now, RunError, Runtime};
 use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 #[test]
@@ -83,4 +91,84 @@ fn leftover_tasks_are_destroyed_and_the_runtime_can_run_again() {
     });
     assert_eq!(second, 3);
     assert_eq!(rt.now().as_duration(), Duration::from_secs(1));
+}
+
+/// Pending once; its waker goes to `out`.
+struct HandOutWaker(Option<std::sync::mpsc::Sender<Waker>>);
+
+impl Future for HandOutWaker {
+    type Output = ();
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        match self.0.take() {
+            Some(out) => {
+                out.send(cx.waker().clone()).unwrap();
+                Poll::Pending
+            }
+            None => Poll::Ready(()),
+        }
+    }
+}
+
+#[test]
+fn not_send_tasks_woken_from_another_thread_run_and_drop_on_the_runtime_thread() {
+    let shared = Rc::new(RefCell::new(Vec::new()));
+    let mut rt = Runtime::new();
+    rt.block_on(async {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let log = shared.clone();
+        let t = spawn(async move {
+            log.borrow_mut().push("before");
+            HandOutWaker(Some(tx)).await;
+            log.borrow_mut().push("after");
+        });
+        yield_now().await;
+        let waker = rx.recv().unwrap();
+        std::thread::spawn(move || waker.wake()).join().unwrap();
+        t.await.unwrap();
+    });
+    assert_eq!(*shared.borrow(), vec!["before", "after"]);
+    assert_eq!(Rc::strong_count(&shared), 1, "the task's future was dropped");
+}
+
+#[test]
+fn a_task_woken_while_another_runtime_runs_waits_for_its_own() {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut a = Runtime::new();
+    let state = Rc::new(RefCell::new(0));
+    let s = state.clone();
+    let t = a.spawn(async move {
+        *s.borrow_mut() += 1;
+        HandOutWaker(Some(tx)).await;
+        *s.borrow_mut() += 1;
+    });
+    a.run_until_blocked().unwrap();
+    let waker = rx.recv().unwrap();
+    // Woken while runtime `b` is current: queued for `a`, not run by `b`.
+    Runtime::new().block_on(async move { waker.wake() });
+    assert_eq!(*state.borrow(), 1);
+    a.run_until_blocked().unwrap();
+    assert_eq!(*state.borrow(), 2);
+    assert!(t.is_done());
+}
+
+#[test]
+fn a_waker_that_outlives_its_runtime_wakes_nothing() {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let held = Rc::new(());
+    {
+        let mut rt = Runtime::new();
+        let h = held.clone();
+        rt.block_on(async move {
+            spawn(async move {
+                let _h = h;
+                HandOutWaker(Some(tx)).await;
+            })
+            .detach();
+            yield_now().await;
+        });
+        assert_eq!(rt.report().destroyed_pending.len(), 1);
+    }
+    assert_eq!(Rc::strong_count(&held), 1, "the pending task was destroyed with its runtime");
+    let waker = rx.recv().unwrap();
+    std::thread::spawn(move || waker.wake()).join().unwrap();
 }
