@@ -5,7 +5,8 @@
 //! must reach the same virtual elapsed time: the bench checks it on every run. The binary
 //! (`cargo run --release -p simloop-bench`) alternates the two runtimes A B A B, prints ns
 //! per event and the ratio tokio/simloop; see `src/main.rs` for the report and
-//! [`rss`] for how peak memory per parked task is measured.
+//! [`rss`] for how peak memory per parked task is measured. W1 also runs on [`bare`], an
+//! executor with nothing but async-task, a ready queue and a timer map: the floor.
 //!
 //! ```
 //! use simloop_bench::{sim, tok, Workload};
@@ -16,6 +17,7 @@
 //! assert_eq!(a.events, b.events);
 //! ```
 
+pub mod bare;
 pub mod rss;
 pub mod sim;
 pub mod sleeps;

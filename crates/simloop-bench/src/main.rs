@@ -20,13 +20,15 @@ use std::process::Command;
 use std::time::Duration;
 
 use simloop_bench::stopwatch::Spent;
-use simloop_bench::{rss, sim, sleeps, tok, Outcome, Workload};
+use simloop_bench::{bare, rss, sim, sleeps, tok, Outcome, Workload};
 
 struct Row {
     workload: Workload,
     sim_on: Vec<Outcome>,
     sim_off: Vec<Outcome>,
     tokio: Vec<Outcome>,
+    /// W1 only: the bare async-task executor ([`bare`]).
+    bare: Vec<Outcome>,
 }
 
 fn median(v: &[Outcome]) -> f64 {
@@ -52,14 +54,20 @@ fn main() {
     let quick = args.iter().any(|a| a == "--quick");
     let rounds: usize = flag(&args, "--rounds").unwrap_or(if quick { 1 } else { 6 });
     let only: Option<String> = flag(&args, "--only");
-    // For profiling one side: `--side simloop|simloop-off|tokio`.
+    // For profiling one side: `--side simloop|simloop-off|tokio|bare`.
     let side: Option<String> = flag(&args, "--side");
     let runs = |name: &str| side.as_deref().map_or(true, |s| s == name);
     let workloads = if quick { quick_set() } else { full_set() };
     let mut rows: Vec<Row> = workloads
         .into_iter()
         .filter(|w| only.as_ref().map_or(true, |o| w.label().starts_with(o.as_str())))
-        .map(|workload| Row { workload, sim_on: vec![], sim_off: vec![], tokio: vec![] })
+        .map(|workload| Row {
+            workload,
+            sim_on: vec![],
+            sim_off: vec![],
+            tokio: vec![],
+            bare: vec![],
+        })
         .collect();
     for round in 0..rounds {
         for row in &mut rows {
@@ -69,11 +77,13 @@ fn main() {
             let pick = |name: &str, f: &dyn Fn() -> Outcome| if runs(name) { f() } else { skipped };
             // The order rotates each round, so that no side always runs first (on a heap
             // the kernel has not handed out yet) or right after another.
-            for k in 0..3 {
-                match (k + round) % 3 {
+            for k in 0..4 {
+                match (k + round) % 4 {
                     0 => row.sim_on.push(pick("simloop", &|| sim::run(&w, true))),
                     1 => row.tokio.push(pick("tokio", &|| tok::run(&w))),
-                    _ => row.sim_off.push(pick("simloop-off", &|| sim::run(&w, false))),
+                    2 => row.sim_off.push(pick("simloop-off", &|| sim::run(&w, false))),
+                    _ if runs("bare") => row.bare.extend(bare::run(&w)),
+                    _ => {}
                 }
             }
             let last = |v: &[Outcome]| v.last().copied().unwrap_or(skipped);
@@ -94,6 +104,7 @@ fn main() {
     }
     print_table(&rows, rounds);
     print_scaling(&rows);
+    print_floor(&rows);
     if only.is_none() && side.is_none() {
         let sizes: &[usize] = if quick { &[10_000] } else { &[100_000, 1_000_000] };
         print_memory(sizes);
@@ -205,6 +216,26 @@ fn print_scaling(rows: &[Row]) {
         median(&last.sim_off) / median(&first.sim_off),
         median(&last.tokio) / median(&first.tokio),
     );
+}
+
+/// W1 on the bare async-task executor next to simloop untraced and tokio.
+fn print_floor(rows: &[Row]) {
+    let w1: Vec<&Row> = rows.iter().filter(|r| !r.bare.is_empty()).collect();
+    if w1.is_empty() {
+        return;
+    }
+    println!();
+    println!(
+        "The floor, W1 on a bare async-task executor (ready queue + timer map, nothing \
+         else; `src/bare.rs`), ns per sleep:"
+    );
+    println!();
+    println!("| workload | bare | simloop, trace off | simloop/bare | tokio/bare |");
+    println!("|---|---:|---:|---:|---:|");
+    for r in &w1 {
+        let (b, s, t) = (median(&r.bare), median(&r.sim_off), median(&r.tokio));
+        println!("| {} | {b:.0} | {s:.0} | {:.2}x | {:.2}x |", r.workload.label(), s / b, t / b);
+    }
 }
 
 fn print_memory(sizes: &[usize]) {

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use simloop_bench::{sim, sleeps, tok, Workload};
+use simloop_bench::{bare, sim, sleeps, tok, Workload};
 
 fn both(w: Workload) -> Duration {
     let on = sim::run(&w, true);
@@ -12,6 +12,10 @@ fn both(w: Workload) -> Duration {
     assert_eq!(on.elapsed, tk.elapsed, "{}: simloop vs tokio virtual elapsed", w.label());
     assert_eq!(off.elapsed, tk.elapsed, "{}: tracing must not change time", w.label());
     assert_eq!((on.events, off.events), (tk.events, tk.events));
+    if let Some(floor) = bare::run(&w) {
+        assert_eq!(floor.elapsed, tk.elapsed, "{}: bare executor vs tokio", w.label());
+        assert_eq!(floor.events, tk.events);
+    }
     tk.elapsed
 }
 
@@ -19,6 +23,12 @@ fn both(w: Workload) -> Duration {
 fn sleep_storm_ends_at_the_longest_task() {
     let expected = sleeps::storm_elapsed_ms(&sleeps::storm(50));
     assert_eq!(both(Workload::SleepStorm { tasks: 50 }), Duration::from_millis(expected));
+}
+
+#[test]
+fn the_bare_executor_runs_only_the_sleep_storm() {
+    assert!(bare::run(&Workload::SleepStorm { tasks: 3 }).is_some());
+    assert!(bare::run(&Workload::SpawnJoin { tasks: 3 }).is_none());
 }
 
 #[test]
