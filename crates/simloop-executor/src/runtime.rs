@@ -543,7 +543,6 @@ impl Inner {
         runnable: Runnable<TaskKey>,
         handle: async_task::Task<(), TaskKey>,
     ) {
-        core.header.set_waker(runnable.waker());
         let erased: Rc<dyn ErasedTask> = core.clone();
         let task = TaskRef(erased);
         if self.tracing {

@@ -154,6 +154,8 @@ pub(crate) struct Header {
     retrieved: Cell<bool>,
     /// Whether the task must outlive other tasks ([`crate::finish_after`]).
     pub(crate) lingers: Cell<bool>,
+    /// Whether `waker` was set (see `remember_waker`).
+    has_waker: Cell<bool>,
     pub(crate) waiting: Cell<WaitOn>,
     pub(crate) id: TaskId,
     callbacks: RefCell<Callbacks>,
@@ -184,6 +186,7 @@ impl Header {
             cancel_requested: Cell::new(false),
             future_alive: Cell::new(true),
             lingers: Cell::new(false),
+            has_waker: Cell::new(false),
             callbacks: RefCell::new(Callbacks::default()),
             retrieved: Cell::new(false),
             waker: Cell::new(None),
@@ -207,8 +210,14 @@ impl Header {
         (self.parent != TaskId(0)).then_some(self.parent)
     }
 
-    pub(crate) fn set_waker(&self, waker: Waker) {
-        self.waker.set(Some(waker));
+    /// Keeps the task's own waker, so that a cancel can wake it, from the first poll that
+    /// leaves it pending (before that it is queued, and a cancel is seen when it runs; a
+    /// task done at its first poll never clones its waker).
+    #[inline]
+    fn remember_waker(&self, waker: &Waker) {
+        if !self.has_waker.replace(true) {
+            self.waker.set(Some(waker.clone()));
+        }
     }
 
     pub(crate) fn name(&self) -> Rc<str> {
@@ -470,6 +479,7 @@ where
                 let polled = catch_unwind(AssertUnwindSafe(|| fut.poll(cx)));
                 let done = match polled {
                     Ok(Poll::Pending) => {
+                        header.remember_waker(cx.waker());
                         context::with(|rt| rt.end_poll(header));
                         return Poll::Pending;
                     }
@@ -499,6 +509,7 @@ where
         if header.lingers.get()
             && context::with(|rt| rt.still_lingering(header, cx.waker())) == Some(true)
         {
+            header.remember_waker(cx.waker());
             return Poll::Pending;
         }
         let Some(outcome) = this.stash.take() else {
