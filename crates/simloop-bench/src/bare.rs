@@ -81,13 +81,12 @@ fn block_on(main: impl Future<Output = ()> + 'static) -> Duration {
         if main.is_finished() {
             break;
         }
-        let due = TIMERS.with(|t| {
+        let mut due = TIMERS.with(|t| {
             let mut t = t.borrow_mut();
             let Reverse(d) = t.order.pop().expect("the sleep storm never deadlocks");
             NOW.with(|n| n.set(d));
             t.buckets.remove(&d).expect("every heap entry has a bucket")
         });
-        let mut due = due;
         due.drain(..).for_each(Waker::wake);
         TIMERS.with(|t| t.borrow_mut().spare.push(due));
     }

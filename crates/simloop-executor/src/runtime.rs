@@ -275,11 +275,10 @@ pub(crate) struct Inner {
     /// The task being polled and its slot in the task table (`NO_TASK` and `usize::MAX`
     /// outside a task poll).
     current: Cell<(TaskId, usize)>,
-    /// Whether the policy is FIFO (the common case, taken without consulting the chooser).
-    fifo: bool,
     just_done: Cell<bool>,
     stopping: Cell<bool>,
-    wait_scratch: Cell<(WaitOn, u32)>,
+    /// What the task being polled first said it waits on during this poll.
+    wait_scratch: Cell<Option<WaitOn>>,
     idle_waiters: RefCell<Vec<Waker>>,
     steps: Cell<u64>,
     next_id: Cell<u64>,
@@ -329,10 +328,9 @@ impl Inner {
             step_limit: b.step_limit,
             time_limit: b.time_limit,
             current: Cell::new((NO_TASK, usize::MAX)),
-            fifo: b.policy == Policy::Fifo,
             just_done: Cell::new(false),
             stopping: Cell::new(false),
-            wait_scratch: Cell::new((WaitOn::Nothing, 0)),
+            wait_scratch: Cell::new(None),
             idle_waiters: RefCell::default(),
             steps: Cell::new(0),
             next_id: Cell::new(2),
@@ -410,10 +408,8 @@ impl Inner {
 
     #[inline]
     pub(crate) fn note_wait(&self, on: WaitOn) {
-        if self.current.get().0 != NO_TASK {
-            let (first, n) = self.wait_scratch.get();
-            let first = if n == 0 { on } else { first };
-            self.wait_scratch.set((first, n + 1));
+        if self.current.get().0 != NO_TASK && self.wait_scratch.get().is_none() {
+            self.wait_scratch.set(Some(on));
         }
     }
 
@@ -490,12 +486,16 @@ impl Inner {
     where
         F::Output: 'static,
     {
-        let (core, key, wrapped, schedule_fn) = self.prepare(future, id, name, site);
+        let parent = self.current_task();
+        let core = Rc::new(TaskCore::new(Header::new(id, name, parent, self.now(), site)));
+        let slot = u32::try_from(self.tasks.borrow().vacant_key()).expect("< 2^32 live tasks");
+        let key = TaskKey { id, slot, runtime: self.id };
+        let wrapped = TaskFuture::new(future, core.clone(), self.tracing);
         // SAFETY: async-task's `spawn_unchecked` asks for three things.
         // (1) The future need not be Send: its Runnable is only run or dropped on this
         // thread. The schedule function pushes it to this thread's ready queue, or to the
         // remote queue that only this runtime's thread drains (`drain_remote`,
-        // `destroy_all`, `Drop for Inner`); once the runtime is gone, `push_remote` leaks a
+        // `destroy_all`, `Drop for Runtime`); once the runtime is gone, `push_remote` leaks a
         // late runnable rather than drop it on a foreign thread. The task handle lives in
         // the task table, dropped on this thread. (2) The future need not be 'static: the
         // caller guarantees it is dropped while its borrows live (for main, `MainGuard`
@@ -504,36 +504,10 @@ impl Inner {
         // go anywhere. Unlike `spawn_local`, nothing checks the thread at each poll; (1)
         // is what that check guarded.
         let (runnable, handle) = unsafe {
-            async_task::Builder::new().metadata(key).spawn_unchecked(move |_| wrapped, schedule_fn)
+            async_task::Builder::new().metadata(key).spawn_unchecked(move |_| wrapped, schedule)
         };
         self.register(core.clone(), key, runnable, handle);
         core
-    }
-
-    #[allow(clippy::type_complexity)]
-    fn prepare<F: Future>(
-        self: &Rc<Self>,
-        future: F,
-        id: TaskId,
-        name: Option<Rc<str>>,
-        site: &'static Location<'static>,
-    ) -> (
-        Rc<TaskCore<F::Output>>,
-        TaskKey,
-        TaskFuture<F>,
-        impl Fn(Runnable<TaskKey>) + Send + Sync + 'static,
-    )
-    where
-        F::Output: 'static,
-    {
-        let parent = self.current_task();
-        let header = Header::new(id, name, parent, self.now(), site);
-        let core = Rc::new(TaskCore::new(header));
-        let slot = self.tasks.borrow().vacant_key();
-        let slot = u32::try_from(slot).expect("fewer than 2^32 live tasks");
-        let key = TaskKey { id, slot, runtime: self.id };
-        let wrapped = TaskFuture::new(future, core.clone(), self.tracing);
-        (core, key, wrapped, schedule)
     }
 
     fn register<T: 'static>(
@@ -620,7 +594,7 @@ impl Inner {
                 });
             }
         }
-        let step = if self.fifo {
+        let step = if self.policy == Policy::Fifo {
             self.ready.borrow_mut().pop_front()
         } else {
             let mut ready = self.ready.borrow_mut();
@@ -632,7 +606,7 @@ impl Inner {
                 let key = runnable.metadata();
                 let slot = key.slot as usize;
                 self.current.set((key.id, slot));
-                self.wait_scratch.set((WaitOn::Nothing, 0));
+                self.wait_scratch.set(None);
                 runnable.run();
                 self.current.set((NO_TASK, usize::MAX));
                 if self.just_done.replace(false) {
@@ -692,9 +666,7 @@ impl Inner {
     /// Called at the end of each task poll that returned pending: what it waits on.
     #[inline]
     pub(crate) fn end_poll(&self, header: &Header) {
-        let (on, n) = self.wait_scratch.get();
-        let on = if n == 0 { WaitOn::Foreign } else { on };
-        header.waiting.set(on);
+        header.waiting.set(self.wait_scratch.get().unwrap_or(WaitOn::Foreign));
     }
 
     /// Runs steps, moving the clock when nothing is ready, until `mode` is satisfied (main

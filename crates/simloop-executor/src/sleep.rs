@@ -85,10 +85,10 @@ impl Sleep {
 
     /// Moves the deadline (like `asyncio.Timeout.reschedule`); a pending timer is replaced.
     pub fn reset(&mut self, deadline: Instant) {
-        let recorded = !matches!(
-            self.state,
-            State::At(_, false) | State::After(_, false) | State::Waiting(_, false)
-        );
+        let recorded = match self.state {
+            State::After(_, r) | State::At(_, r) | State::Waiting(_, r) => r,
+            State::Yielded | State::Done => true,
+        };
         self.cancel_timer();
         self.state = State::At(deadline, recorded);
     }

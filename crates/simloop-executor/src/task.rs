@@ -392,7 +392,7 @@ impl<T> TaskCore<T> {
 
     /// The panic payload of a panicked task (used by `block_on` to re-raise main's panic).
     pub(crate) fn take_panic_payload(&self) -> Option<Box<dyn Any + Send>> {
-        self.header.extra_mut(|e| e.panic_payload.take())
+        self.header.extra.borrow_mut().as_mut().and_then(|e| e.panic_payload.take())
     }
 
     /// Marks a task that was destroyed while pending as cancelled (no callbacks run).

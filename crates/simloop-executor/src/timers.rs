@@ -94,7 +94,6 @@ pub(crate) struct TimerQueue {
     last: [Option<(Instant, u32, u32)>; 2],
     /// (deadline, bucket, generation) of live buckets; the top is always live.
     order: BinaryHeap<Reverse<(Instant, u32, u32)>>,
-    live: usize,
     spare: Vec<Vec<Slot>>,
 }
 
@@ -124,7 +123,6 @@ impl TimerQueue {
         let bucket = &mut self.buckets[b as usize];
         bucket.live += 1;
         bucket.items.push(Slot { owner, task_slot, waker: Some(waker) });
-        self.live += 1;
         TimerKey {
             deadline,
             bucket: b,
@@ -193,7 +191,6 @@ impl TimerQueue {
     pub(crate) fn cancel(&mut self, key: TimerKey) {
         let Some(slot) = self.slot_mut(key) else { return };
         slot.waker = None;
-        self.live -= 1;
         let bucket = &mut self.buckets[key.bucket as usize];
         bucket.live -= 1;
         if bucket.live == 0 {
@@ -223,7 +220,8 @@ impl TimerQueue {
     /// Number of pending timers (including never-firing ones).
     #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
-        self.live
+        let buckets = self.by_deadline.values();
+        buckets.map(|&b| self.buckets[b as usize].live as usize).sum()
     }
 
     /// If the earliest bucket is due at `now`, removes it and swaps its timers (in
@@ -236,7 +234,6 @@ impl TimerQueue {
             return;
         }
         self.order.pop();
-        self.live -= self.buckets[b as usize].live as usize;
         let items = self.free_bucket(b);
         self.drop_stale_top();
         self.spare.push(std::mem::replace(out, items));
