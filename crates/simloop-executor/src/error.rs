@@ -3,8 +3,8 @@
 use std::fmt;
 
 use crate::instant::Instant;
-use crate::policy::Policy;
 use crate::report::DeadlockReport;
+use crate::sched::Policy;
 
 /// An operation that needs a running simloop runtime was called without one.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -51,6 +51,7 @@ mod ready;
 mod report;
 mod rng;
 mod runtime;
+mod sched;
 mod sleep;
 mod spawn;
 mod task;
@@ -63,10 +64,10 @@ pub use clock::{now, try_now, wall_clock, WallTime};
 pub use error::{ContextError, RunError};
 pub use instant::Instant;
 pub use log::{log_message, trace_note, trace_note_deadline};
-pub use policy::Policy;
 pub use report::{DeadlockReport, RunReport, TaskReport};
 pub use rng::{random_range, random_u64, SimRng};
-pub use runtime::{parse_seed, run, Builder, Runtime, DEFAULT_STEP_LIMIT};
+pub use runtime::{run, Builder, Runtime, DEFAULT_STEP_LIMIT};
+pub use sched::{parse_seed, ParsePolicyError, Policy};
 pub use sleep::{sleep, sleep_until, yield_now, Sleep, YieldNow};
 pub use spawn::{
     current_task, current_task_id, current_task_name, finish_after, set_current_task_name, spawn,

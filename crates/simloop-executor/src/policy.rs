@@ -5,58 +5,13 @@
 //! so a seed and a policy name one exact run.
 
 use std::collections::HashMap;
-use std::fmt;
 
 use rand_chacha::ChaCha8Rng;
 use rand_core::RngCore;
 
 use crate::ready::ReadyQueue;
+use crate::sched::Policy;
 use crate::task::TaskId;
-
-/// How the runtime picks the next step among the ready ones.
-///
-/// ```
-/// use simloop_executor::{Policy, Runtime};
-/// let mut rt = Runtime::builder().seed(7).policy(Policy::Random).build();
-/// assert_eq!(rt.block_on(async { 1 + 1 }), 2);
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub enum Policy {
-    /// First in, first out: asyncio's own order.
-    #[default]
-    Fifo,
-    /// A uniformly random ready step each time.
-    Random,
-    /// PCT (Burckhardt et al., ASPLOS 2010): each task gets a random priority, the highest
-    /// ready one runs, and at `depth - 1` random steps (among the first `max_steps`) the
-    /// task about to run drops below every initial priority and the choice is made again.
-    /// Finds a bug of depth `depth` with probability at least 1/(n·k^(d-1)) for n tasks
-    /// and k steps.
-    Pct {
-        /// The bug depth to target (number of ordering constraints); at least 1.
-        depth: u32,
-        /// The expected length of a run in steps; change points are drawn in `1..=max_steps`.
-        max_steps: u64,
-    },
-}
-
-impl Policy {
-    /// PCT with the given depth and a default horizon of 1,000 steps.
-    pub fn pct(depth: u32) -> Policy {
-        Policy::Pct { depth: depth.max(1), max_steps: 1000 }
-    }
-}
-
-impl fmt::Display for Policy {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Policy::Fifo => f.write_str("fifo"),
-            Policy::Random => f.write_str("random"),
-            Policy::Pct { depth, max_steps } => write!(f, "pct(depth={depth},steps={max_steps})"),
-        }
-    }
-}
 
 /// The state a policy keeps during one run.
 ///

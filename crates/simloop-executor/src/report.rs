@@ -3,7 +3,7 @@
 use std::fmt;
 
 use crate::instant::Instant;
-use crate::policy::Policy;
+use crate::sched::Policy;
 use crate::task::{TaskId, WaitOn};
 
 /// How many tasks (and wait-for chains) a deadlock message lists; the report holds all.

@@ -25,9 +25,10 @@ use crate::callback::PendingCallbacks;
 use crate::context;
 use crate::error::RunError;
 use crate::instant::Instant;
-use crate::policy::{Chooser, Policy};
+use crate::policy::Chooser;
 use crate::ready::{ReadyQueue, Step};
 use crate::report::{DeadlockReport, RunReport, TaskReport};
+use crate::sched::{parse_seed, Policy};
 use crate::task::{
     panic_message, ErasedTask, Header, Task, TaskCore, TaskFuture, TaskId, TaskKey, TaskRef, WaitOn,
 };
@@ -171,15 +172,6 @@ impl Builder {
     /// Builds the runtime.
     pub fn build(self) -> Runtime {
         Runtime { inner: Rc::new(Inner::new(self)) }
-    }
-}
-
-/// Parses a seed written in decimal or as `0x` hex.
-pub fn parse_seed(text: &str) -> Option<u64> {
-    let t = text.trim();
-    match t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
-        Some(hex) => u64::from_str_radix(hex, 16).ok(),
-        None => t.parse().ok(),
     }
 }
 
