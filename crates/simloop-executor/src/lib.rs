@@ -73,7 +73,7 @@ pub use spawn::{
     current_task, current_task_id, current_task_name, finish_after, set_current_task_name, spawn,
     spawn_named, try_spawn,
 };
-pub use task::{Join, Task, TaskError, TaskId, TaskRef, TaskState, WaitOn};
+pub use task::{panic_message, Join, Task, TaskError, TaskId, TaskRef, TaskState, WaitOn};
 pub use trace::{Event, EventKind, Trace};
 
 #[doc(hidden)]

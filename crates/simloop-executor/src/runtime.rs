@@ -28,7 +28,7 @@ use crate::instant::Instant;
 use crate::policy::Chooser;
 use crate::ready::{ReadyQueue, Step};
 use crate::report::{DeadlockReport, RunReport, TaskReport};
-use crate::sched::{parse_seed, Policy};
+use crate::sched::Policy;
 use crate::task::{
     panic_message, ErasedTask, Header, Task, TaskCore, TaskFuture, TaskId, TaskKey, TaskRef, WaitOn,
 };
@@ -98,23 +98,6 @@ impl Builder {
     pub fn seed(mut self, seed: u64) -> Builder {
         self.seed = seed;
         self
-    }
-
-    /// Reads the seed from `SIMLOOP_SEED` (decimal or `0x` hex) if it is set.
-    ///
-    /// # Panics
-    /// If the variable is set but is not a number; the message shows the accepted forms.
-    pub fn seed_from_env(self) -> Builder {
-        match std::env::var("SIMLOOP_SEED") {
-            Ok(v) => match parse_seed(&v) {
-                Some(seed) => self.seed(seed),
-                None => panic!(
-                    "SIMLOOP_SEED={v:?} is not a seed: use a decimal (SIMLOOP_SEED=42) or \
-                     0x-hex (SIMLOOP_SEED=0x2a) number"
-                ),
-            },
-            Err(_) => self,
-        }
     }
 
     /// The scheduling policy (default [`Policy::Fifo`], asyncio's order).
