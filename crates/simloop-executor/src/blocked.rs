@@ -6,7 +6,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use crate::context;
-use crate::task::WaitOn;
+use crate::task::state::WaitOn;
 
 /// Future returned by [`wait_all_tasks_blocked`].
 #[derive(Debug, Default)]

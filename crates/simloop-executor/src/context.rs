@@ -1,13 +1,18 @@
 //! The thread-local link from free functions (`spawn`, `sleep`, `now`, `log!`) to the
-//! runtime currently driving this thread.
+//! runtime currently driving this thread, and the verbs tasks and handles use through it.
 
 use std::cell::RefCell;
 use std::mem::ManuallyDrop;
 use std::rc::Rc;
 
+use std::task::Waker;
+
 use crate::error::ContextError;
-use crate::runtime::Inner;
-use crate::task::{TaskId, TaskRef, WaitOn};
+use crate::runtime::inner::Inner;
+use crate::task::core::ErasedTask;
+use crate::task::header::Header;
+use crate::task::id::TaskId;
+use crate::task::state::WaitOn;
 use crate::trace::EventKind;
 
 thread_local! {
@@ -94,6 +99,28 @@ pub(crate) fn call_soon_for(owner: TaskId, f: Box<dyn FnOnce()>) {
 }
 
 /// Remembers a panicked task, to report it at the end if nobody retrieves the panic.
-pub(crate) fn note_failed(task: TaskRef) {
-    with(|rt| rt.failed.borrow_mut().push(task));
+pub(crate) fn note_failed(task: Rc<dyn ErasedTask>) {
+    with(|rt| rt.note_failed(task));
+}
+
+/// At the end of a task poll that left it pending: records what it waits on.
+#[inline]
+pub(crate) fn end_poll(header: &Header) {
+    with(|rt| rt.end_poll(header));
+}
+
+/// Whether the task must still wait for a task it outlives (see `finish_after`).
+pub(crate) fn still_lingering(header: &Header, waker: &Waker) -> bool {
+    with(|rt| rt.still_lingering(header, waker)) == Some(true)
+}
+
+/// Tells the loop that the task being polled completed.
+#[inline]
+pub(crate) fn task_done() {
+    with(|rt| rt.task_done());
+}
+
+/// Records a task's new name, if a runtime is current.
+pub(crate) fn rename(task: TaskId, name: Rc<str>) {
+    with(|rt| rt.rename(task, name));
 }

@@ -2,9 +2,9 @@
 
 use std::fmt;
 
-use crate::instant::Instant;
 use crate::report::DeadlockReport;
-use crate::sched::Policy;
+use crate::sched::policy::Policy;
+use crate::time::instant::Instant;
 
 /// An operation that needs a running simloop runtime was called without one.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -37,43 +37,48 @@
 //! fails at once naming every task and what it waits on; a step or virtual-time limit
 //! stops a runaway; a task's panic is captured and reaches whoever awaits it.
 
+#![deny(unsafe_code)]
+#![deny(unsafe_op_in_unsafe_fn)]
 #![warn(clippy::undocumented_unsafe_blocks)]
 
 mod blocked;
-mod callback;
-mod clock;
 mod context;
 mod error;
-mod instant;
 mod log;
-mod policy;
-mod ready;
+mod panic;
+mod random;
 mod report;
-mod rng;
 mod runtime;
-mod sched;
-mod sleep;
+pub mod sched;
 mod spawn;
 mod task;
-mod timers;
+mod time;
 mod trace;
 
 pub use blocked::{wait_all_tasks_blocked, AllBlocked};
-pub use callback::{call_at, call_later, call_soon, TimerHandle};
-pub use clock::{now, try_now, wall_clock, WallTime};
 pub use error::{ContextError, RunError};
-pub use instant::Instant;
 pub use log::{log_message, trace_note, trace_note_deadline};
+pub use panic::panic_message;
+pub use random::{random_range, random_u64, SimRng};
 pub use report::{DeadlockReport, RunReport, TaskReport};
-pub use rng::{random_range, random_u64, SimRng};
-pub use runtime::{run, Builder, Runtime, DEFAULT_STEP_LIMIT};
-pub use sched::{parse_seed, ParsePolicyError, Policy};
-pub use sleep::{sleep, sleep_until, yield_now, Sleep, YieldNow};
+pub use runtime::builder::{Builder, DEFAULT_STEP_LIMIT};
+pub use runtime::{run, Runtime};
+pub use sched::policy::{ParsePolicyError, Policy};
+pub use sched::rng::parse_seed;
 pub use spawn::{
     current_task, current_task_id, current_task_name, finish_after, set_current_task_name, spawn,
     spawn_named, try_spawn,
 };
-pub use task::{panic_message, Join, Task, TaskError, TaskId, TaskRef, TaskState, WaitOn};
+pub use task::error::TaskError;
+pub use task::id::TaskId;
+pub use task::join::{Join, Task};
+pub use task::state::{TaskState, WaitOn};
+pub use task::task_ref::TaskRef;
+pub use time::call_later::{call_at, call_later, call_soon, TimerHandle};
+pub use time::clock::WallTime;
+pub use time::instant::Instant;
+pub use time::now::{now, try_now, wall_clock};
+pub use time::sleep::{sleep, sleep_until, yield_now, Sleep, YieldNow};
 pub use trace::{Event, EventKind, Trace};
 
 #[doc(hidden)]

@@ -1,7 +1,7 @@
 //! `log!`: user messages recorded in the trace with the virtual instant and task name.
 
 use crate::context;
-use crate::instant::Instant;
+use crate::time::instant::Instant;
 
 /// Records a message in the trace of the current run, attributed to the current task at
 /// the current virtual instant (asyncio programs' `print`). Outside a runtime it prints
@@ -41,7 +41,7 @@ pub fn log_message(message: String) {
 /// ```
 pub fn trace_note(message: impl Into<String>) {
     context::with(|rt| {
-        if rt.tracing {
+        if rt.tracing() {
             rt.record(rt.current_or_none(), crate::trace::EventKind::Note(message.into()));
         }
     });
@@ -58,7 +58,7 @@ pub fn trace_note(message: impl Into<String>) {
 /// ```
 pub fn trace_note_deadline(text: &'static str, deadline: Instant) {
     context::with(|rt| {
-        if rt.tracing {
+        if rt.tracing() {
             let kind = crate::trace::EventKind::DeadlineNote { text, deadline };
             rt.record(rt.current_or_none(), kind);
         }

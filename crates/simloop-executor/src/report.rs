@@ -2,9 +2,10 @@
 
 use std::fmt;
 
-use crate::instant::Instant;
-use crate::sched::Policy;
-use crate::task::{TaskId, WaitOn};
+use crate::sched::policy::Policy;
+use crate::task::id::TaskId;
+use crate::task::state::WaitOn;
+use crate::time::instant::Instant;
 
 /// How many tasks (and wait-for chains) a deadlock message lists; the report holds all.
 const SHOWN_TASKS: usize = 50;

@@ -6,7 +6,9 @@ use std::panic::Location;
 
 use crate::context;
 use crate::error::ContextError;
-use crate::task::{Task, TaskId, TaskRef};
+use crate::task::id::TaskId;
+use crate::task::join::Task;
+use crate::task::task_ref::TaskRef;
 
 /// Spawns `future` as a new task (asyncio's `create_task`). It first runs after the
 /// current step yields, after every task spawned before it.
@@ -68,7 +70,7 @@ pub fn current_task_id() -> Option<TaskId> {
 
 /// A reference to the task being polled (asyncio's `current_task()`).
 pub fn current_task() -> Option<TaskRef> {
-    context::with(|rt| rt.current_task_ref()).flatten()
+    context::with(|rt| rt.current_task_core()).flatten().map(TaskRef::from_erased)
 }
 
 /// The name of the task being polled: `main`, `Task-2`, ... or `(callback)` in a done
@@ -87,9 +89,9 @@ pub fn current_task_name() -> String {
 pub fn set_current_task_name(name: impl Into<String>) {
     let name: std::rc::Rc<str> = name.into().into();
     context::expect("set_current_task_name()", |rt| {
-        if let Some(t) = rt.current_task_ref() {
+        if let Some(t) = rt.current_task_core() {
             t.header().set_name(name.clone());
-            rt.rename(t.id(), name);
+            rt.rename(t.header().id(), name);
         }
     })
 }
@@ -103,5 +105,5 @@ pub fn set_current_task_name(name: impl Into<String>) {
 ///
 /// No-op outside a task, for a task that is already done, or for the current task itself.
 pub fn finish_after(task: &TaskRef) {
-    context::with(|rt| rt.add_lingering(task));
+    context::with(|rt| rt.add_lingering(task.erased()));
 }

@@ -18,8 +18,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::rc::Rc;
 
-use crate::instant::Instant;
-use crate::task::TaskId;
+use crate::task::id::TaskId;
+use crate::time::instant::Instant;
 
 /// One recorded event.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1,159 +1,120 @@
-//! Scheduling: which ready step runs next, and every random draw of a run.
+//! Scheduling: the ready queue, and the seam that decides which ready step runs next and
+//! makes every random draw of a run.
 //!
-//! [`Policy`] names a scheduler the way a test, an environment variable or a failure report
-//! writes it (`fifo`, `random`, `pct:3:1000`); [`Policy::Fifo`] is asyncio's order and the
-//! default. The other policies exist to explore interleavings: every choice they make is
-//! drawn from the run's one seeded ChaCha RNG, so a seed and a policy name one exact run.
+//! The runtime asks its [`Scheduler`] before every step which of the ready steps to run
+//! ([`Scheduler::pick`]), and asks it for every random number the program or a library
+//! draws ([`Scheduler::draw`], behind [`random_u64`](crate::random_u64) and
+//! [`SimRng`](crate::SimRng)). Nothing else in a run is random, so a scheduler's decisions
+//! *are* the run: record them and the run can be replayed or shrunk. The built-in
+//! schedulers, one file each, are named by a [`Policy`](crate::Policy): [`Fifo`]
+//! (asyncio's order, the default), [`Random`] and [`Pct`]; each owns the run's one seeded
+//! ChaCha stream.
+//!
+//! ```
+//! use simloop_executor::sched::{Fifo, Ready, Scheduler};
+//! use simloop_executor::{log, spawn_named, Runtime};
+//!
+//! /// Always runs the newest ready step: the opposite of asyncio's order.
+//! struct Newest(Fifo);
+//!
+//! impl Scheduler for Newest {
+//!     fn pick(&mut self, ready: &Ready<'_>) -> usize {
+//!         ready.len() - 1
+//!     }
+//!     fn draw(&mut self) -> u64 {
+//!         self.0.draw()
+//!     }
+//! }
+//!
+//! let mut rt = Runtime::builder().scheduler(Box::new(Newest(Fifo::new(0)))).build();
+//! rt.block_on(async {
+//!     let a = spawn_named("a", async { log!("a") });
+//!     let b = spawn_named("b", async { log!("b") });
+//!     a.await.unwrap();
+//!     b.await.unwrap();
+//! });
+//! assert!(rt.trace().text().starts_with("   0.000s  b            b\n"));
+//! ```
 
-use std::fmt;
-use std::str::FromStr;
+pub(crate) mod fifo;
+pub(crate) mod pct;
+pub(crate) mod policy;
+pub(crate) mod random;
+pub(crate) mod ready_queue;
+pub(crate) mod rng;
 
-/// How the runtime picks the next step among the ready ones.
+pub use fifo::Fifo;
+pub use pct::Pct;
+pub use random::Random;
+
+use crate::sched::ready_queue::ReadyQueue;
+use crate::task::id::TaskId;
+
+/// Decides which ready step runs next, and makes every random draw of a run.
 ///
-/// Written as text (`SIMLOOP_POLICY`, `#[simloop::test(policy = "...")]`) it is `fifo`,
-/// `random`, `pct` (depth 3), `pct:<depth>` or `pct:<depth>:<steps>`; its `Display` form,
-/// `pct(depth=3,steps=1000)`, parses back too.
-///
-/// ```
-/// use simloop_executor::{Policy, Runtime};
-/// let mut rt = Runtime::builder().seed(7).policy(Policy::Random).build();
-/// assert_eq!(rt.block_on(async { 1 + 1 }), 2);
-///
-/// assert_eq!("pct:2:50".parse(), Ok(Policy::Pct { depth: 2, max_steps: 50 }));
-/// assert_eq!(Policy::pct(2).to_string().parse(), Ok(Policy::pct(2)));
-/// assert!("lifo".parse::<Policy>().unwrap_err().to_string().contains("use fifo, random"));
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub enum Policy {
-    /// First in, first out: asyncio's own order.
-    #[default]
-    Fifo,
-    /// A uniformly random ready step each time.
-    Random,
-    /// PCT (Burckhardt et al., ASPLOS 2010): each task gets a random priority, the highest
-    /// ready one runs, and at `depth - 1` random steps (among the first `max_steps`) the
-    /// task about to run drops below every initial priority and the choice is made again.
-    /// Finds a bug of depth `depth` with probability at least 1/(n·k^(d-1)) for n tasks
-    /// and k steps.
-    Pct {
-        /// The bug depth to target (number of ordering constraints); at least 1.
-        depth: u32,
-        /// The expected length of a run in steps; change points are drawn in `1..=max_steps`.
-        /// Parsed from `pct` or `pct:<depth>` it is `0`, which the checker's `explore`
-        /// replaces with the step count of a FIFO run of the test (the paper's `k`).
-        max_steps: u64,
-    },
+/// A runtime owns one scheduler ([`Builder::scheduler`](crate::Builder::scheduler), or the
+/// one its [`Policy`](crate::Policy) names). Implementations must be deterministic given
+/// their own state: the same calls in the same order give the same answers, which is what
+/// makes a seed (or a recorded list of decisions) name one run.
+pub trait Scheduler {
+    /// The index in `ready` of the step to run next. Called before every step, also when
+    /// only one step is ready (a policy may count steps, as PCT does); there is a choice
+    /// only when `ready.len() > 1`. An index past the end runs the last step.
+    fn pick(&mut self, ready: &Ready<'_>) -> usize;
+
+    /// One random number for the program or a library (`random_u64`, `SimRng`).
+    fn draw(&mut self) -> u64;
 }
 
-impl Policy {
-    /// PCT with the given depth and a default horizon of 1,000 steps.
-    pub fn pct(depth: u32) -> Policy {
-        Policy::Pct { depth: depth.max(1), max_steps: 1000 }
+/// The ready steps a [`Scheduler`] chooses among, oldest first, and the number of the step
+/// about to run.
+pub struct Ready<'a> {
+    queue: &'a ReadyQueue,
+    step: u64,
+}
+
+impl<'a> Ready<'a> {
+    #[inline]
+    pub(crate) fn new(queue: &'a ReadyQueue, step: u64) -> Ready<'a> {
+        Ready { queue, step }
     }
-}
 
-impl fmt::Display for Policy {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Policy::Fifo => f.write_str("fifo"),
-            Policy::Random => f.write_str("random"),
-            Policy::Pct { depth, max_steps } => write!(f, "pct(depth={depth},steps={max_steps})"),
-        }
+    /// How many steps are ready (at least one).
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.queue.len()
     }
-}
 
-/// A text that names no [`Policy`].
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum ParsePolicyError {
-    /// Not one of the accepted forms; the text as given.
-    Unknown(String),
-}
-
-impl fmt::Display for ParsePolicyError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ParsePolicyError::Unknown(text) => write!(
-                f,
-                "{text:?} is not a scheduling policy: use fifo, random, pct, pct:<depth> or \
-                 pct:<depth>:<steps> (e.g. pct:3:1000)"
-            ),
-        }
+    /// Whether no step is ready (never, when the runtime asks).
+    pub fn is_empty(&self) -> bool {
+        self.queue.is_empty()
     }
-}
 
-impl std::error::Error for ParsePolicyError {}
-
-impl FromStr for Policy {
-    type Err = ParsePolicyError;
-
-    fn from_str(text: &str) -> Result<Policy, ParsePolicyError> {
-        parse_policy(text).ok_or_else(|| ParsePolicyError::Unknown(text.to_string()))
+    /// The number of the step about to run (the first step of a run is 1).
+    pub fn step(&self) -> u64 {
+        self.step
     }
-}
 
-fn parse_policy(text: &str) -> Option<Policy> {
-    let t = text.trim().to_ascii_lowercase();
-    match t.as_str() {
-        "fifo" => return Some(Policy::Fifo),
-        "random" => return Some(Policy::Random),
-        "pct" => return Some(Policy::Pct { depth: 3, max_steps: 0 }),
-        _ => {}
+    /// The task each ready step belongs to, oldest first. A callback step (a done
+    /// callback, `call_soon`) belongs to the task that scheduled it, or to none
+    /// ([`Ready::is_callback`] tells them apart).
+    pub fn tasks(&self) -> impl Iterator<Item = TaskId> + '_ {
+        self.queue.owners()
     }
-    let rest = t.strip_prefix("pct")?;
-    let nums: Vec<u64> = if let Some(inner) = rest.strip_prefix('(') {
-        let inner = inner.strip_suffix(')')?;
-        inner
-            .split(',')
-            .map(|kv| kv.split('=').nth(1).and_then(|v| v.trim().parse().ok()))
-            .collect::<Option<_>>()?
-    } else {
-        rest.strip_prefix(':')?.split(':').map(|v| v.trim().parse().ok()).collect::<Option<_>>()?
-    };
-    let depth = |d: u64| u32::try_from(d).ok().map(|d| d.max(1));
-    match nums.as_slice() {
-        [d] => Some(Policy::Pct { depth: depth(*d)?, max_steps: 0 }),
-        [d, k] => Some(Policy::Pct { depth: depth(*d)?, max_steps: *k }),
-        _ => None,
+
+    /// The task step `index` belongs to.
+    ///
+    /// # Panics
+    /// If `index >= self.len()`.
+    pub fn task(&self, index: usize) -> TaskId {
+        self.queue.owner(index)
     }
-}
 
-/// Parses a seed written in decimal or as `0x` hex.
-///
-/// ```
-/// assert_eq!(simloop_executor::parse_seed("0x2a"), Some(42));
-/// assert_eq!(simloop_executor::parse_seed(" 42 "), Some(42));
-/// assert_eq!(simloop_executor::parse_seed("forty-two"), None);
-/// ```
-pub fn parse_seed(text: &str) -> Option<u64> {
-    let t = text.trim();
-    match t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
-        Some(hex) => u64::from_str_radix(hex, 16).ok(),
-        None => t.parse().ok(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_written_form_parses_and_display_round_trips() {
-        let cases = [
-            ("fifo", Policy::Fifo),
-            (" Random ", Policy::Random),
-            ("pct", Policy::Pct { depth: 3, max_steps: 0 }),
-            ("pct:2", Policy::Pct { depth: 2, max_steps: 0 }),
-            ("pct:0:9", Policy::Pct { depth: 1, max_steps: 9 }),
-            ("pct(depth=2,steps=50)", Policy::Pct { depth: 2, max_steps: 50 }),
-        ];
-        for (text, policy) in cases {
-            assert_eq!(text.parse(), Ok(policy), "{text}");
-            assert_eq!(policy.to_string().parse(), Ok(policy));
-        }
-        for bad in ["lifo", "pct:", "pct:x", "pct:1:2:3", "pct(depth=2", "pct:99999999999"] {
-            assert_eq!(bad.parse::<Policy>(), Err(ParsePolicyError::Unknown(bad.into())), "{bad}");
-        }
+    /// Whether step `index` is a callback rather than a task poll.
+    ///
+    /// # Panics
+    /// If `index >= self.len()`.
+    pub fn is_callback(&self, index: usize) -> bool {
+        self.queue.is_callback(index)
     }
 }

@@ -1,8 +1,8 @@
-//! Seeded randomness for user code, drawn from the runtime's one ChaCha RNG.
+//! Seeded randomness for user code, drawn through the run's scheduler.
 //!
 //! Every random choice of a run — the scheduler's and the user's — comes from the same
-//! `ChaCha8Rng`, seeded by [`Builder::seed`](crate::Builder::seed), so one seed names one
-//! run.
+//! seeded ChaCha stream, which the scheduler owns ([`Scheduler::draw`](crate::sched::Scheduler::draw)),
+//! seeded by [`Builder::seed`](crate::Builder::seed), so one seed names one run.
 
 use rand_core::{impls, Error, RngCore};
 
@@ -13,7 +13,7 @@ use crate::context;
 /// # Panics
 /// Outside a simloop runtime.
 pub fn random_u64() -> u64 {
-    context::expect("random_u64()", |rt| rt.rng.borrow_mut().next_u64())
+    context::expect("random_u64()", |rt| rt.draw())
 }
 
 /// A random number in `low..high` (`low` if the range is empty), unbiased.
@@ -49,7 +49,8 @@ pub struct SimRng;
 
 impl RngCore for SimRng {
     fn next_u32(&mut self) -> u32 {
-        context::expect("SimRng", |rt| rt.rng.borrow_mut().next_u32())
+        // The low half of one draw: every draw goes through the scheduler.
+        context::expect("SimRng", |rt| rt.draw() as u32)
     }
     fn next_u64(&mut self) -> u64 {
         random_u64()

@@ -9,7 +9,7 @@ use std::collections::VecDeque;
 use async_task::Runnable;
 use slab::Slab;
 
-use crate::task::{TaskId, TaskKey};
+use crate::task::id::{TaskId, TaskKey};
 
 /// One queued unit of work.
 pub(crate) enum Step {
@@ -51,14 +51,8 @@ impl ReadyQueue {
         self.steps.is_empty()
     }
 
-    /// Removes the oldest step.
-    #[inline]
-    pub(crate) fn pop_front(&mut self) -> Option<Step> {
-        let queued = self.steps.pop_front()?;
-        Some(self.unpack(queued))
-    }
-
     /// Removes the step at `index` (0 = the oldest).
+    #[inline]
     pub(crate) fn take(&mut self, index: usize) -> Option<Step> {
         let queued = if index == 0 { self.steps.pop_front() } else { self.steps.remove(index) }?;
         Some(self.unpack(queued))
@@ -76,11 +70,25 @@ impl ReadyQueue {
     }
 
     /// The tasks of the queued steps, oldest first.
-    pub(crate) fn tasks(&self) -> impl Iterator<Item = TaskId> + '_ {
-        self.steps.iter().map(|q| match q {
+    pub(crate) fn owners(&self) -> impl Iterator<Item = TaskId> + '_ {
+        self.steps.iter().map(|q| self.owner_of(q))
+    }
+
+    /// The task of the step at `index`.
+    pub(crate) fn owner(&self, index: usize) -> TaskId {
+        self.owner_of(&self.steps[index])
+    }
+
+    /// Whether the step at `index` is a callback.
+    pub(crate) fn is_callback(&self, index: usize) -> bool {
+        matches!(self.steps[index], Queued::Callback(_))
+    }
+
+    fn owner_of(&self, q: &Queued) -> TaskId {
+        match q {
             Queued::Run(r) => r.metadata().id,
             Queued::Callback(k) => self.callbacks[*k].0,
-        })
+        }
     }
 }
 
@@ -102,7 +110,7 @@ mod tests {
         for i in 1..=4 {
             q.push(cb(i, &log));
         }
-        assert_eq!(q.tasks().map(|t| t.0).collect::<Vec<_>>(), vec![1, 2, 3, 4]);
+        assert_eq!(q.owners().map(|t| t.0).collect::<Vec<_>>(), vec![1, 2, 3, 4]);
         for index in [2, 0, 1, 0] {
             match q.take(index) {
                 Some(Step::Callback { f, .. }) => f(),

@@ -21,8 +21,8 @@ use std::collections::{BinaryHeap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::task::Waker;
 
-use crate::instant::Instant;
-use crate::task::TaskId;
+use crate::task::id::TaskId;
+use crate::time::instant::Instant;
 
 /// Handle to a registered timer, used to update its waker or cancel it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -5,43 +5,27 @@
 //! call time; when it fires, the callback takes its step in the timer batch, in
 //! registration order with the sleeps due at the same instant.
 
-use std::cell::RefCell;
 use std::sync::Arc;
 use std::time::Duration;
 
 use futures::task::{waker, ArcWake};
-use slab::Slab;
 
 use crate::context;
-use crate::instant::Instant;
-use crate::runtime::Shared;
-use crate::task::TaskId;
-use crate::timers::TimerKey;
-
-/// A callback waiting for its timer: registration number, owner, the callback.
-type Pending = (u64, TaskId, Box<dyn FnOnce()>);
-
-/// Callbacks waiting for their timer, by key (kept by the runtime).
-#[derive(Default)]
-pub(crate) struct PendingCallbacks {
-    slots: RefCell<Slab<Pending>>,
-    next_seq: std::cell::Cell<u64>,
-}
+use crate::time::instant::Instant;
+use crate::time::timer_queue::TimerKey;
 
 /// The waker of a callback timer: when the timer fires it queues the callback.
 struct CallbackWaker {
-    runtime: Arc<Shared>,
+    /// The runtime whose timer queue holds this waker (the only place it lives).
+    runtime: u32,
     slot: usize,
 }
 
 impl ArcWake for CallbackWaker {
     fn wake_by_ref(arc_self: &Arc<Self>) {
         context::with(|rt| {
-            if Arc::ptr_eq(&rt.shared, &arc_self.runtime) {
-                let entry = rt.callbacks.slots.borrow_mut().try_remove(arc_self.slot);
-                if let Some((_, owner, f)) = entry {
-                    rt.call_soon(owner, f);
-                }
+            if rt.id() == arc_self.runtime {
+                rt.queue_timer_callback(arc_self.slot);
             }
         });
     }
@@ -86,12 +70,10 @@ pub fn call_later(delay: Duration, f: impl FnOnce() + 'static) -> TimerHandle {
 /// Outside a simloop runtime.
 pub fn call_at(when: Instant, f: impl FnOnce() + 'static) -> TimerHandle {
     context::expect("call_at()", |rt| {
-        let (owner, task_slot) = rt.current_id_and_slot();
-        let seq = rt.callbacks.next_seq.get();
-        rt.callbacks.next_seq.set(seq + 1);
-        let slot = rt.callbacks.slots.borrow_mut().insert((seq, owner, Box::new(f)));
-        let w = waker(Arc::new(CallbackWaker { runtime: rt.shared.clone(), slot }));
-        let key = rt.timers.borrow_mut().insert(when, (owner, task_slot), w);
+        let owner = rt.current_id_and_slot();
+        let (slot, seq) = rt.park_timer_callback(owner.0, Box::new(f));
+        let w = waker(Arc::new(CallbackWaker { runtime: rt.id(), slot }));
+        let key = rt.add_timer(when, owner, w);
         TimerHandle { key, slot, seq, when }
     })
 }
@@ -113,17 +95,6 @@ impl TimerHandle {
 
     /// Cancels the callback if it has not been queued yet; returns whether it was.
     pub fn cancel(&self) -> bool {
-        context::with(|rt| {
-            let mut slots = rt.callbacks.slots.borrow_mut();
-            let pending = slots.get(self.slot).is_some_and(|(seq, ..)| *seq == self.seq);
-            if pending {
-                let callback = slots.remove(self.slot);
-                drop(slots);
-                rt.timers.borrow_mut().cancel(self.key);
-                drop(callback);
-            }
-            pending
-        })
-        .unwrap_or(false)
+        context::with(|rt| rt.cancel_timer_callback(self.key, self.slot, self.seq)).unwrap_or(false)
     }
 }

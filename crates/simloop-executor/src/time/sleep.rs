@@ -13,10 +13,10 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use crate::context;
-use crate::instant::Instant;
-use crate::runtime::Inner;
-use crate::task::WaitOn;
-use crate::timers::TimerKey;
+use crate::runtime::inner::Inner;
+use crate::task::state::WaitOn;
+use crate::time::instant::Instant;
+use crate::time::timer_queue::TimerKey;
 use crate::trace::EventKind;
 
 #[derive(Clone, Copy, Debug)]
@@ -117,7 +117,7 @@ impl Sleep {
 
     fn cancel_timer(&mut self) {
         if let State::Waiting(key, _) = self.state {
-            context::with(|rt| rt.timers.borrow_mut().cancel(key));
+            context::with(|rt| rt.cancel_timer(key));
         }
     }
 
@@ -136,8 +136,8 @@ impl Sleep {
             }
         };
         let owner = rt.current_id_and_slot();
-        let key = rt.timers.borrow_mut().insert(deadline, owner, cx.waker().clone());
-        if rt.tracing && recorded {
+        let key = rt.add_timer(deadline, owner, cx.waker().clone());
+        if recorded && rt.tracing() {
             rt.record(owner.0, EventKind::Sleep { until: deadline });
         }
         rt.note_wait(WaitOn::Timer(deadline));
@@ -161,7 +161,7 @@ impl Future for Sleep {
                     // the timer, so a fired one has nothing to cancel.
                     let fired = rt.now() >= key.deadline();
                     if !fired {
-                        rt.timers.borrow_mut().update_waker(key, cx.waker());
+                        rt.update_timer_waker(key, cx.waker());
                         rt.note_wait(WaitOn::Timer(key.deadline()));
                     }
                     fired

@@ -1,0 +1,185 @@
+//! The driver: asyncio's `_run_once` loop. It runs the ready steps in iterations, asks
+//! the scheduler which step goes next, moves the clock to the next timer when nothing is
+//! ready, and fires the timers due.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::task::Waker;
+
+use crate::error::RunError;
+use crate::panic::panic_message;
+use crate::runtime::inner::Inner;
+use crate::sched::ready_queue::Step;
+use crate::sched::Ready;
+use crate::task::header::Header;
+use crate::task::id::NO_TASK;
+use crate::time::timer_queue::Slot;
+use crate::trace::EventKind;
+
+/// How far [`Inner::drive`] runs.
+#[derive(Clone, Copy)]
+pub(super) enum Drive<'a> {
+    /// Until the main task is done.
+    Main(&'a Header),
+    /// Until nothing is ready, without moving the clock.
+    Blocked,
+    /// Fire the next timer batch, then until nothing is ready.
+    NextTimer,
+}
+
+/// How many recorded events a limit's report shows.
+const TAIL_EVENTS: usize = 20;
+
+impl Inner {
+    /// Moves tasks woken from other threads into the ready queue.
+    #[inline]
+    pub(super) fn drain_remote(&self) {
+        if self.remote.has_new() {
+            let woken = self.remote.take_new();
+            let mut ready = self.ready.borrow_mut();
+            for r in woken {
+                ready.push(Step::Run(r));
+            }
+        }
+    }
+
+    /// Fires every timer due at the current instant, in registration order.
+    fn fire_due(&self) {
+        let mut fired = std::mem::take(&mut *self.fired.borrow_mut());
+        self.timers.borrow_mut().pop_due(self.now(), &mut fired);
+        self.warm_up(&fired);
+        for slot in fired.drain(..) {
+            if let Some(waker) = slot.waker {
+                if self.tracing {
+                    self.record(slot.owner, EventKind::TimerFired);
+                }
+                waker.wake();
+            }
+        }
+        *self.fired.borrow_mut() = fired;
+    }
+
+    /// Reads, with plain loads, the task-table entry, task header and async-task header of
+    /// every task a timer batch is about to wake. Once the tasks outgrow the L2 cache (at
+    /// about 10k tasks) these are misses; plain loads overlap, while the atomic
+    /// read-modify-writes of `wake` and `run` would take them one at a time. Worth it from
+    /// two timers on (W1 at 100k tasks: 360 -> 320 ns per sleep). Semantically a no-op.
+    fn warm_up(&self, fired: &[Slot]) {
+        if fired.len() < 2 {
+            return;
+        }
+        let tasks = self.tasks.borrow();
+        let mut sum = 0usize;
+        for f in fired {
+            if let Some(e) = tasks.get(f.task_slot) {
+                sum += e.task.header().state() as usize;
+                sum += usize::from(e.handle.is_finished());
+            }
+        }
+        std::hint::black_box(sum);
+    }
+
+    /// Runs one step, the one the scheduler picks among the ready ones.
+    fn run_one(&self) -> Result<(), RunError> {
+        let n = self.steps.get() + 1;
+        self.steps.set(n);
+        if let Some(limit) = self.step_limit {
+            if n > limit {
+                return Err(RunError::StepLimit {
+                    limit,
+                    at: self.now(),
+                    seed: self.seed,
+                    policy: self.policy,
+                    tail: self.trace.borrow().tail(TAIL_EVENTS),
+                });
+            }
+        }
+        let step = {
+            let mut ready = self.ready.borrow_mut();
+            let index = self.scheduler.borrow_mut().pick(&Ready::new(&ready, n));
+            let last = ready.len().saturating_sub(1);
+            ready.take(index.min(last))
+        };
+        match step {
+            Some(Step::Run(runnable)) => {
+                let key = runnable.metadata();
+                let slot = key.slot as usize;
+                self.current.set((key.id, slot));
+                self.wait_scratch.set(None);
+                runnable.run();
+                self.current.set((NO_TASK, usize::MAX));
+                if self.just_done.replace(false) {
+                    let entry = self.tasks.borrow_mut().try_remove(slot);
+                    drop(entry);
+                }
+            }
+            Some(Step::Callback { f, .. }) => {
+                if let Err(payload) = catch_unwind(AssertUnwindSafe(f)) {
+                    let msg = panic_message(payload.as_ref());
+                    self.record(NO_TASK, EventKind::Note(format!("done callback panicked: {msg}")));
+                    self.callback_panics.borrow_mut().push((self.now(), msg));
+                }
+            }
+            None => {}
+        }
+        Ok(())
+    }
+
+    /// Runs steps, moving the clock when nothing is ready, until `mode` is satisfied (main
+    /// done, everything blocked, or the next timer batch handled) or an error.
+    pub(super) fn drive(&self, mode: Drive<'_>) -> Result<(), RunError> {
+        let mut fired = false;
+        // Steps run in iterations, as asyncio's `_run_once`: an iteration runs the steps
+        // that were queued when it began; steps queued meanwhile wait for the next one.
+        // When the main task finishes, its done callback (queued like any other) asks the
+        // loop to stop, and the loop stops at the end of that iteration, exactly as
+        // `run_until_complete` does: tasks queued before the stop still take their step.
+        let mut batch_left = 0usize;
+        loop {
+            if batch_left == 0 {
+                if let Drive::Main(h) = mode {
+                    if self.stopping.get() || (h.is_done() && self.ready.borrow().is_empty()) {
+                        self.stopping.set(false);
+                        return Ok(());
+                    }
+                }
+                self.drain_remote();
+                if self.ready.borrow().is_empty() {
+                    let idle = std::mem::take(&mut *self.idle_waiters.borrow_mut());
+                    if !idle.is_empty() {
+                        idle.into_iter().for_each(Waker::wake);
+                        continue;
+                    }
+                    match mode {
+                        Drive::Blocked => return Ok(()),
+                        Drive::NextTimer if fired => return Ok(()),
+                        _ => {}
+                    }
+                    let Some(deadline) = self.timers.borrow().next_deadline() else {
+                        return match mode {
+                            Drive::Main(_) => Err(RunError::Deadlock(Box::new(self.deadlock()))),
+                            _ => Ok(()),
+                        };
+                    };
+                    if let Some(limit) = self.time_limit {
+                        if deadline > limit {
+                            return Err(RunError::TimeLimit {
+                                limit,
+                                next_deadline: deadline,
+                                seed: self.seed,
+                                policy: self.policy,
+                                tail: self.trace.borrow().tail(TAIL_EVENTS),
+                            });
+                        }
+                    }
+                    self.clock.advance_to(deadline);
+                    self.fire_due();
+                    fired = true;
+                    continue;
+                }
+                batch_left = self.ready.borrow().len();
+            }
+            batch_left -= 1;
+            self.run_one()?;
+        }
+    }
+}

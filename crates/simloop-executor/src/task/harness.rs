@@ -1,0 +1,138 @@
+//! The task harness: the future async-task polls, wrapping the user's future with
+//! cancellation, panic capture, tracing and completion.
+
+use std::future::Future;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll};
+
+use pin_project_lite::pin_project;
+
+use crate::context;
+use crate::panic::panic_message;
+use crate::task::core::{ErasedTask, Outcome, TaskCore};
+use crate::task::header::{Callback, Header};
+use crate::task::state::TaskState;
+use crate::trace::EventKind;
+
+pin_project! {
+    /// The future async-task runs: the user's future plus cancellation, panic capture and
+    /// completion bookkeeping.
+    pub(crate) struct TaskFuture<F: Future> {
+        #[pin]
+        inner: Option<F>,
+        core: Rc<TaskCore<F::Output>>,
+        started: bool,
+        // Whether the runtime records events (a copy, to skip the thread-local lookup).
+        tracing: bool,
+        // The outcome, held while the task waits for the tasks it must outlive.
+        stash: Option<Outcome<F::Output>>,
+    }
+    impl<F: Future> PinnedDrop for TaskFuture<F> {
+        fn drop(this: Pin<&mut Self>) {
+            this.core.header().mark_future_dropped();
+        }
+    }
+}
+
+impl<F: Future> TaskFuture<F> {
+    pub(crate) fn new(inner: F, core: Rc<TaskCore<F::Output>>, tracing: bool) -> Self {
+        TaskFuture { inner: Some(inner), core, started: false, tracing, stash: None }
+    }
+}
+
+impl<F> Future for TaskFuture<F>
+where
+    F: Future,
+    F::Output: 'static,
+{
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let mut this = self.project();
+        let header = this.core.header();
+        if header.is_done() {
+            return Poll::Ready(());
+        }
+        if this.stash.is_none() {
+            if header.cancel_requested() {
+                // Dropping the future is Rust's cancellation; its destructors run inside
+                // the runtime, so timers it registered are removed at once.
+                this.inner.set(None);
+                *this.stash = Some(Outcome::Cancelled);
+            } else {
+                let Some(fut) = this.inner.as_mut().as_pin_mut() else {
+                    return Poll::Ready(());
+                };
+                if !*this.started {
+                    *this.started = true;
+                    if *this.tracing {
+                        context::record(header.id(), EventKind::Start);
+                    }
+                }
+                let polled = catch_unwind(AssertUnwindSafe(|| fut.poll(cx)));
+                let done = match polled {
+                    Ok(Poll::Pending) => {
+                        header.remember_waker(cx.waker());
+                        context::end_poll(header);
+                        return Poll::Pending;
+                    }
+                    Ok(Poll::Ready(v)) => {
+                        if *this.tracing {
+                            context::record(header.id(), EventKind::Finished);
+                        }
+                        Outcome::Ok(v)
+                    }
+                    Err(payload) => {
+                        let msg = panic_message(payload.as_ref());
+                        context::record(header.id(), EventKind::Panicked(msg.clone()));
+                        header.set_panic(msg, payload);
+                        Outcome::Panicked
+                    }
+                };
+                this.inner.set(None);
+                *this.stash = Some(done);
+            }
+        }
+        // A task that must outlive others (a cancelled task group's children) completes
+        // only once they are done, as asyncio's TaskGroup waits for its children even
+        // when the task running it is cancelled.
+        if header.lingers() && context::still_lingering(header, cx.waker()) {
+            header.remember_waker(cx.waker());
+            return Poll::Pending;
+        }
+        let Some(outcome) = this.stash.take() else {
+            return Poll::Ready(());
+        };
+        let state = outcome.state();
+        if state == TaskState::Cancelled {
+            context::record(header.id(), EventKind::Cancelled);
+        }
+        this.core.set_outcome(outcome);
+        if state == TaskState::Panicked {
+            let erased: Rc<dyn ErasedTask> = this.core.clone();
+            context::note_failed(erased);
+        }
+        complete(header, state);
+        context::task_done();
+        Poll::Ready(())
+    }
+}
+
+/// Marks the task done and schedules its callbacks, each as its own step; awaiters'
+/// wakers are woken in registration order.
+#[inline]
+fn complete(header: &Header, state: TaskState) {
+    header.set_done(state);
+    if !header.has_callbacks() {
+        // Nobody awaits the task or asked to hear of it: nothing to schedule.
+        return;
+    }
+    for cb in header.take_callbacks() {
+        match cb {
+            Callback::Waker(w) => w.wake(),
+            Callback::Fn(f) => context::call_soon_for(header.id(), f),
+        }
+    }
+}

@@ -1,0 +1,301 @@
+//! A task's header: the type-independent state that the runtime and every handle share.
+//!
+//! The header knows nothing of the runtime: recording events, waking and scheduling are
+//! done by the callers (the harness, the handles, `cancel`), which reach the runtime
+//! through the context.
+
+use std::any::Any;
+use std::cell::{Cell, RefCell};
+use std::panic::Location;
+use std::rc::Rc;
+use std::task::Waker;
+
+use crate::task::id::{TaskId, NO_TASK};
+use crate::task::state::{TaskState, WaitOn};
+use crate::time::instant::Instant;
+
+/// An entry of a task's callback list.
+pub(crate) enum Callback {
+    /// An awaiter's (or a combinator's) waker, woken when the task is done.
+    Waker(Waker),
+    /// A done callback, closed over its task already, so that completing the task queues
+    /// it as it is.
+    Fn(Box<dyn FnOnce()>),
+}
+
+/// A task's done callbacks and awaiters' wakers, by slot; a removed one leaves `None`.
+///
+/// The first slot is stored inline: most tasks have at most one awaiter, and this spares
+/// them an allocation. Later slots live in the header's [`Extra`].
+#[derive(Default)]
+struct Callbacks {
+    len: u32,
+    first: Option<Callback>,
+}
+
+/// What few tasks need, allocated on first use so that the header stays small: an
+/// explicit name, a panic, callbacks after the first.
+#[derive(Default)]
+struct Extra {
+    name: Option<Rc<str>>,
+    panic_msg: Option<String>,
+    panic_payload: Option<Box<dyn Any + Send>>,
+    more_callbacks: Vec<Option<Callback>>,
+}
+
+/// The type-independent part of a task, shared by its handles and the runtime.
+///
+/// `repr(C)` keeps the fields every poll reads or writes (state, cancellation, what the
+/// task waits on) together at the front, in the cache line that also holds the
+/// reference counts of its `TaskCore`. Rarely used fields live behind `extra`.
+#[repr(C)]
+pub(crate) struct Header {
+    state: Cell<TaskState>,
+    cancel_requested: Cell<bool>,
+    future_alive: Cell<bool>,
+    retrieved: Cell<bool>,
+    /// Whether the task must outlive other tasks (`finish_after`).
+    lingers: Cell<bool>,
+    /// Whether `waker` was set (see `remember_waker`).
+    has_waker: Cell<bool>,
+    waiting: Cell<WaitOn>,
+    id: TaskId,
+    callbacks: RefCell<Callbacks>,
+    /// The spawning task (`NO_TASK`: none).
+    parent: TaskId,
+    spawned_at: Instant,
+    site: &'static Location<'static>,
+    /// The task's own waker (taken when it completes).
+    waker: Cell<Option<Waker>>,
+    extra: RefCell<Option<Box<Extra>>>,
+}
+
+impl Header {
+    pub(crate) fn new(
+        id: TaskId,
+        name: Option<Rc<str>>,
+        parent: Option<TaskId>,
+        spawned_at: Instant,
+        site: &'static Location<'static>,
+    ) -> Header {
+        let extra = name.map(|name| Box::new(Extra { name: Some(name), ..Extra::default() }));
+        Header {
+            id,
+            parent: parent.unwrap_or(NO_TASK),
+            spawned_at,
+            site,
+            state: Cell::new(TaskState::Pending),
+            cancel_requested: Cell::new(false),
+            future_alive: Cell::new(true),
+            lingers: Cell::new(false),
+            has_waker: Cell::new(false),
+            callbacks: RefCell::new(Callbacks::default()),
+            retrieved: Cell::new(false),
+            waker: Cell::new(None),
+            waiting: Cell::new(WaitOn::Nothing),
+            extra: RefCell::new(extra),
+        }
+    }
+
+    /// Runs `f` on the extra fields, allocating them first if needed.
+    fn extra_mut<R>(&self, f: impl FnOnce(&mut Extra) -> R) -> R {
+        f(self.extra.borrow_mut().get_or_insert_with(Box::default))
+    }
+
+    /// Reads the extra fields, if any were ever set.
+    fn extra<R>(&self, f: impl FnOnce(&Extra) -> Option<R>) -> Option<R> {
+        self.extra.borrow().as_deref().and_then(f)
+    }
+
+    /// The task's id.
+    #[inline]
+    pub(crate) fn id(&self) -> TaskId {
+        self.id
+    }
+
+    /// The spawning task, if any.
+    pub(crate) fn parent(&self) -> Option<TaskId> {
+        (self.parent != NO_TASK).then_some(self.parent)
+    }
+
+    /// When the task was spawned.
+    pub(crate) fn spawned_at(&self) -> Instant {
+        self.spawned_at
+    }
+
+    /// Where the task was spawned.
+    pub(crate) fn site(&self) -> &'static Location<'static> {
+        self.site
+    }
+
+    /// Keeps the task's own waker, so that a cancel can wake it, from the first poll that
+    /// leaves it pending (before that it is queued, and a cancel is seen when it runs; a
+    /// task done at its first poll never clones its waker).
+    #[inline]
+    pub(crate) fn remember_waker(&self, waker: &Waker) {
+        if !self.has_waker.replace(true) {
+            self.waker.set(Some(waker.clone()));
+        }
+    }
+
+    /// Wakes the task through its own waker, if it has parked once.
+    pub(crate) fn wake(&self) {
+        let waker = self.waker.take();
+        if let Some(w) = &waker {
+            w.wake_by_ref();
+        }
+        self.waker.set(waker);
+    }
+
+    /// The task's name: the explicit one, or asyncio's `Task-<id>`.
+    pub(crate) fn name(&self) -> Rc<str> {
+        if let Some(name) = self.explicit_name() {
+            return name;
+        }
+        format!("Task-{}", self.id.0).into()
+    }
+
+    /// The name given at spawn or by a rename, if any (default names are not built).
+    pub(crate) fn explicit_name(&self) -> Option<Rc<str>> {
+        self.extra(|e| e.name.clone())
+    }
+
+    pub(crate) fn set_name(&self, name: Rc<str>) {
+        self.extra_mut(|e| e.name = Some(name));
+    }
+
+    #[inline]
+    pub(crate) fn state(&self) -> TaskState {
+        self.state.get()
+    }
+
+    #[inline]
+    pub(crate) fn is_done(&self) -> bool {
+        self.state.get() != TaskState::Pending
+    }
+
+    /// Whether someone read the task's outcome (an unread panic is reported at the end).
+    pub(crate) fn retrieved(&self) -> bool {
+        self.retrieved.get()
+    }
+
+    pub(crate) fn mark_retrieved(&self) {
+        self.retrieved.set(true);
+    }
+
+    /// Whether a cancellation was asked for.
+    #[inline]
+    pub(crate) fn cancel_requested(&self) -> bool {
+        self.cancel_requested.get()
+    }
+
+    /// Notes a cancellation request; `true` the first time.
+    pub(crate) fn mark_cancel_requested(&self) -> bool {
+        !self.cancel_requested.replace(true)
+    }
+
+    /// Whether the task's future has not been dropped yet.
+    pub(crate) fn future_alive(&self) -> bool {
+        self.future_alive.get()
+    }
+
+    /// Called when the task's future is dropped.
+    pub(crate) fn mark_future_dropped(&self) {
+        self.future_alive.set(false);
+    }
+
+    /// Whether the task must outlive other tasks before it completes.
+    #[inline]
+    pub(crate) fn lingers(&self) -> bool {
+        self.lingers.get()
+    }
+
+    pub(crate) fn set_lingers(&self, on: bool) {
+        self.lingers.set(on);
+    }
+
+    /// What the task waited on at the end of its last poll.
+    #[inline]
+    pub(crate) fn waiting(&self) -> WaitOn {
+        self.waiting.get()
+    }
+
+    #[inline]
+    pub(crate) fn set_waiting(&self, on: WaitOn) {
+        self.waiting.set(on);
+    }
+
+    pub(crate) fn panic_message(&self) -> Option<String> {
+        self.extra(|e| e.panic_msg.clone())
+    }
+
+    /// Keeps a panic's message (for every reader) and payload (for `block_on` to re-raise).
+    pub(crate) fn set_panic(&self, msg: String, payload: Box<dyn Any + Send>) {
+        self.extra_mut(|e| {
+            e.panic_msg = Some(msg);
+            e.panic_payload = Some(payload);
+        });
+    }
+
+    /// The panic payload of a panicked task (used by `block_on` to re-raise main's panic).
+    pub(crate) fn take_panic_payload(&self) -> Option<Box<dyn Any + Send>> {
+        self.extra.borrow_mut().as_mut().and_then(|e| e.panic_payload.take())
+    }
+
+    /// Appends to the callback list; returns the slot.
+    pub(crate) fn add_callback(&self, cb: Callback) -> usize {
+        let mut cbs = self.callbacks.borrow_mut();
+        let i = cbs.len as usize;
+        cbs.len += 1;
+        if i == 0 {
+            cbs.first = Some(cb);
+        } else {
+            self.extra_mut(|e| e.more_callbacks.push(Some(cb)));
+        }
+        i
+    }
+
+    /// Runs `f` on callback slot `i`, if it exists.
+    pub(crate) fn with_callback<R>(
+        &self,
+        i: usize,
+        f: impl FnOnce(&mut Option<Callback>) -> R,
+    ) -> Option<R> {
+        let mut cbs = self.callbacks.try_borrow_mut().ok()?;
+        if i >= cbs.len as usize {
+            return None;
+        }
+        if i == 0 {
+            return Some(f(&mut cbs.first));
+        }
+        drop(cbs);
+        let mut extra = self.extra.try_borrow_mut().ok()?;
+        extra.as_mut()?.more_callbacks.get_mut(i - 1).map(f)
+    }
+
+    /// Whether any callback was ever registered (and not taken).
+    #[inline]
+    pub(crate) fn has_callbacks(&self) -> bool {
+        self.callbacks.borrow().len != 0
+    }
+
+    /// Takes every callback, in registration order.
+    pub(crate) fn take_callbacks(&self) -> Vec<Callback> {
+        let mut cbs = self.callbacks.borrow_mut();
+        let more = if cbs.len > 1 {
+            self.extra_mut(|e| std::mem::take(&mut e.more_callbacks))
+        } else {
+            Vec::new()
+        };
+        cbs.len = 0;
+        let first = cbs.first.take();
+        first.into_iter().chain(more.into_iter().flatten()).collect()
+    }
+
+    /// Marks the task done and forgets its own waker; the caller runs the callbacks.
+    #[inline]
+    pub(crate) fn set_done(&self, state: TaskState) {
+        self.state.set(state);
+        drop(self.waker.take());
+    }
+}

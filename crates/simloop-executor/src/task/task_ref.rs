@@ -1,0 +1,129 @@
+//! The untyped task handle: what done callbacks receive, and what collections of
+//! differently-typed tasks hold.
+
+use std::fmt;
+use std::rc::Rc;
+use std::task::Waker;
+
+use crate::context;
+use crate::task::cancel::request_cancel;
+use crate::task::core::ErasedTask;
+use crate::task::header::{Callback, Header};
+use crate::task::id::TaskId;
+use crate::task::state::{TaskState, WaitOn};
+
+/// An untyped, cloneable reference to a task: what done callbacks receive, and what
+/// collections of differently-typed tasks hold.
+#[derive(Clone)]
+pub struct TaskRef(Rc<dyn ErasedTask>);
+
+impl TaskRef {
+    pub(crate) fn from_erased(task: Rc<dyn ErasedTask>) -> TaskRef {
+        TaskRef(task)
+    }
+
+    /// The runtime's view of the task.
+    pub(crate) fn erased(&self) -> &Rc<dyn ErasedTask> {
+        &self.0
+    }
+
+    pub(crate) fn header(&self) -> &Header {
+        self.0.header()
+    }
+
+    /// The task's id.
+    pub fn id(&self) -> TaskId {
+        self.header().id()
+    }
+
+    /// The task's name.
+    pub fn name(&self) -> String {
+        self.header().name().to_string()
+    }
+
+    /// The task that spawned this one (`None` for main, or a task spawned from outside).
+    pub fn parent(&self) -> Option<TaskId> {
+        self.header().parent()
+    }
+
+    /// Whether the task is done.
+    pub fn is_done(&self) -> bool {
+        self.header().is_done()
+    }
+
+    /// Whether the task ended by cancellation.
+    pub fn is_cancelled(&self) -> bool {
+        self.header().state() == TaskState::Cancelled
+    }
+
+    /// Where the task is in its life.
+    pub fn state(&self) -> TaskState {
+        self.header().state()
+    }
+
+    /// The panic message, if the task panicked. Reading it counts as retrieving the error.
+    pub fn panic_message(&self) -> Option<String> {
+        let msg = self.header().panic_message();
+        if msg.is_some() {
+            self.header().mark_retrieved();
+        }
+        msg
+    }
+
+    /// Requests cancellation (see [`Task::cancel`](crate::Task::cancel)).
+    pub fn cancel(&self) -> bool {
+        request_cancel(self.header())
+    }
+
+    /// What the task waited on at the end of its last poll.
+    pub fn waiting_on(&self) -> WaitOn {
+        self.header().waiting()
+    }
+
+    /// Registers a done callback (see [`Task::add_done_callback`](crate::Task::add_done_callback)).
+    pub fn add_done_callback(&self, f: impl FnOnce(&TaskRef) + 'static) {
+        let header = self.header();
+        let task = self.clone();
+        let call: Box<dyn FnOnce()> = Box::new(move || f(&task));
+        if header.is_done() {
+            context::call_soon_for(header.id(), call);
+        } else {
+            // The callback holds its task until it runs, or until the task is destroyed
+            // pending (which clears its callbacks).
+            header.add_callback(Callback::Fn(call));
+        }
+    }
+
+    /// Registers `waker` to be woken when the task is done (for combinators that wait on
+    /// many tasks without holding their handles). Returns a slot for [`TaskRef::remove_waker`].
+    pub fn add_done_waker(&self, waker: Waker) -> Option<usize> {
+        let header = self.header();
+        if header.is_done() {
+            waker.wake();
+            None
+        } else {
+            context::note_wait(WaitOn::Task(header.id()));
+            Some(header.add_callback(Callback::Waker(waker)))
+        }
+    }
+
+    /// Forgets a waker registered with [`TaskRef::add_done_waker`].
+    pub fn remove_waker(&self, slot: usize) {
+        self.header().with_callback(slot, |s| *s = None);
+    }
+
+    /// Whether both refer to the same task.
+    pub fn ptr_eq(&self, other: &TaskRef) -> bool {
+        self.id() == other.id() && std::ptr::eq(self.header(), other.header())
+    }
+}
+
+impl fmt::Debug for TaskRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TaskRef")
+            .field("id", &self.id())
+            .field("name", &self.header().name())
+            .field("state", &self.state())
+            .finish()
+    }
+}
