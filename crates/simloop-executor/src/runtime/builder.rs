@@ -2,20 +2,17 @@
 //! clock, limits, tracing.
 
 use std::fmt;
-use std::rc::Rc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use crate::runtime::inner::Inner;
-use crate::runtime::Runtime;
 use crate::sched::policy::Policy;
-use crate::sched::Scheduler;
+use crate::sched::scheduler::Scheduler;
 use crate::time::instant::Instant;
 
 /// The default step limit: generous for real tests, small enough to stop a spinning task
 /// within seconds.
 pub const DEFAULT_STEP_LIMIT: u64 = 100_000_000;
 
-/// Configures a [`Runtime`].
+/// Configures a [`Runtime`](crate::Runtime); [`Builder::build`] makes it.
 ///
 /// ```
 /// use simloop_executor::{Policy, Runtime};
@@ -141,10 +138,5 @@ impl Builder {
     pub fn echo(mut self, on: bool) -> Builder {
         self.echo = on;
         self
-    }
-
-    /// Builds the runtime.
-    pub fn build(self) -> Runtime {
-        Runtime::from_inner(Rc::new(Inner::new(self)))
     }
 }

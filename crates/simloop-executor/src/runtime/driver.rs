@@ -9,7 +9,7 @@ use crate::error::RunError;
 use crate::panic::panic_message;
 use crate::runtime::inner::Inner;
 use crate::sched::ready_queue::Step;
-use crate::sched::Ready;
+use crate::sched::scheduler::Ready;
 use crate::task::header::Header;
 use crate::task::id::NO_TASK;
 use crate::time::timer_queue::Slot;

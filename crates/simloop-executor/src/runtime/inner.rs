@@ -18,7 +18,7 @@ use crate::runtime::builder::Builder;
 use crate::runtime::remote::{self, Remote};
 use crate::sched::policy::Policy;
 use crate::sched::ready_queue::{ReadyQueue, Step};
-use crate::sched::Scheduler;
+use crate::sched::scheduler::Scheduler;
 use crate::task::core::ErasedTask;
 use crate::task::header::Header;
 use crate::task::id::{TaskId, TaskKey, NO_TASK};

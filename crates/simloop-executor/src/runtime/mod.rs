@@ -71,9 +71,10 @@ pub struct Runtime {
     inner: Rc<Inner>,
 }
 
-impl Runtime {
-    pub(crate) fn from_inner(inner: Rc<Inner>) -> Runtime {
-        Runtime { inner }
+impl Builder {
+    /// Builds the runtime.
+    pub fn build(self) -> Runtime {
+        Runtime { inner: Rc::new(Inner::new(self)) }
     }
 }
 

@@ -2,7 +2,7 @@
 //! from the seeded stream.
 
 use crate::sched::rng::SeededRng;
-use crate::sched::{Ready, Scheduler};
+use crate::sched::scheduler::{Ready, Scheduler};
 
 /// First in, first out ([`Policy::Fifo`](crate::Policy::Fifo)).
 ///

@@ -13,7 +13,7 @@
 use std::collections::HashMap;
 
 use crate::sched::rng::SeededRng;
-use crate::sched::{Ready, Scheduler};
+use crate::sched::scheduler::{Ready, Scheduler};
 use crate::task::id::TaskId;
 
 /// The PCT scheduler ([`Policy::Pct`](crate::Policy::Pct)).

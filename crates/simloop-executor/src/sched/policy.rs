@@ -7,7 +7,7 @@ use std::str::FromStr;
 use crate::sched::fifo::Fifo;
 use crate::sched::pct::Pct;
 use crate::sched::random::Random;
-use crate::sched::Scheduler;
+use crate::sched::scheduler::Scheduler;
 
 /// How the runtime picks the next step among the ready ones.
 ///

@@ -2,7 +2,7 @@
 //! program's draws share.
 
 use crate::sched::rng::SeededRng;
-use crate::sched::{Ready, Scheduler};
+use crate::sched::scheduler::{Ready, Scheduler};
 
 /// A uniformly random ready step each time ([`Policy::Random`](crate::Policy::Random)).
 pub struct Random {
