@@ -3,7 +3,8 @@
 //! exercised on every path that ends `block_on` (normal return, main panic, deadlock, step
 //! limit, a leftover task) and on the paths a `!Send` task's runnable can take: the local
 //! queue, a wake from another thread, a wake while another runtime is current, a waker
-//! that outlives its runtime. Run under Miri:
+//! that outlives its runtime; and that a `!Send` future is dropped on the runtime thread
+//! however its task ends. Run under Miri:
 //! `cargo +nightly miri test -p simloop-executor --test block_on_borrows`.
 
 // Holding a borrow across an await is the point: it proves the future is dropped.
@@ -171,4 +172,82 @@ fn a_waker_that_outlives_its_runtime_wakes_nothing() {
     assert_eq!(Rc::strong_count(&held), 1, "the pending task was destroyed with its runtime");
     let waker = rx.recv().unwrap();
     std::thread::spawn(move || waker.wake()).join().unwrap();
+}
+
+/// Records, when dropped, whether that happened on the thread that created it. Holding an
+/// `Rc` makes it (and every future holding it) `!Send`.
+struct DropsOnItsThread {
+    thread: std::thread::ThreadId,
+    dropped_here: Rc<RefCell<Vec<bool>>>,
+}
+
+impl DropsOnItsThread {
+    fn new(log: &Rc<RefCell<Vec<bool>>>) -> DropsOnItsThread {
+        DropsOnItsThread { thread: std::thread::current().id(), dropped_here: log.clone() }
+    }
+}
+
+impl Drop for DropsOnItsThread {
+    fn drop(&mut self) {
+        let here = std::thread::current().id() == self.thread;
+        self.dropped_here.borrow_mut().push(here);
+    }
+}
+
+#[test]
+fn a_not_send_future_is_dropped_on_the_runtime_thread_however_it_ends() {
+    let drops = Rc::new(RefCell::new(Vec::new()));
+    let mut rt = Runtime::new();
+    rt.block_on(async {
+        // 1. Completes after a wake from another thread.
+        let (tx, rx) = std::sync::mpsc::channel();
+        let guard = DropsOnItsThread::new(&drops);
+        let done = spawn(async move {
+            let _guard = guard;
+            HandOutWaker(Some(tx)).await;
+        });
+        yield_now().await;
+        let waker = rx.recv().unwrap();
+        std::thread::spawn(move || waker.wake()).join().unwrap();
+        done.await.unwrap();
+        // 2. Woken from another thread, then cancelled: dropped at its turn.
+        let (tx, rx) = std::sync::mpsc::channel();
+        let guard = DropsOnItsThread::new(&drops);
+        let cancelled = spawn(async move {
+            let _guard = guard;
+            HandOutWaker(Some(tx)).await;
+            std::future::pending::<()>().await;
+        });
+        yield_now().await;
+        let waker = rx.recv().unwrap();
+        std::thread::spawn(move || waker.wake()).join().unwrap();
+        cancelled.cancel();
+        assert!(cancelled.await.unwrap_err().is_cancelled());
+        // 3. Still pending when block_on returns, with a wake from another thread queued
+        // for it: destroyed by the runtime, on its thread.
+        let (tx, rx) = std::sync::mpsc::channel();
+        let guard = DropsOnItsThread::new(&drops);
+        spawn(async move {
+            let _guard = guard;
+            HandOutWaker(Some(tx)).await;
+            std::future::pending::<()>().await;
+        })
+        .detach();
+        yield_now().await;
+        let waker = rx.recv().unwrap();
+        std::thread::spawn(move || waker.wake()).join().unwrap();
+    });
+    // 4. Parked when the runtime is dropped; its waker is woken afterwards, elsewhere.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let guard = DropsOnItsThread::new(&drops);
+    rt.spawn(async move {
+        let _guard = guard;
+        HandOutWaker(Some(tx)).await;
+    })
+    .detach();
+    rt.run_until_blocked().unwrap();
+    let waker = rx.recv().unwrap();
+    drop(rt);
+    std::thread::spawn(move || waker.wake()).join().unwrap();
+    assert_eq!(*drops.borrow(), vec![true; 4], "every guard dropped, each on the runtime thread");
 }
