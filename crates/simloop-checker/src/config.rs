@@ -1,16 +1,12 @@
-//! What an exploration runs: how many seeds, which policy, which limits, and the
-//! `SIMLOOP_*` environment variables that override them.
-//!
-//! | variable | meaning | default |
-//! |---|---|---|
-//! | `SIMLOOP_SEED` | run exactly this one seed (decimal or `0x` hex): the replay switch | unset |
-//! | `SIMLOOP_SEEDS` | how many seeds a sweep runs | the test's `seeds` |
-//! | `SIMLOOP_POLICY` | `fifo`, `random`, `pct`, `pct:<depth>` or `pct:<depth>:<steps>` | `fifo` for one seed, `random` for a sweep |
-//! | `SIMLOOP_CHECK_DETERMINISM` | `1`: run every seed twice and compare the traces | `0` |
+//! What an exploration runs: how many seeds, which policy, which limits and checks, and
+//! the seeds of a sweep. The `SIMLOOP_*` variables that override it are read in
+//! [`env`](crate::env).
 
 use std::time::Duration;
 
-use simloop_executor::{parse_seed, Builder, Policy, Runtime};
+use simloop_executor::{Builder, Policy, Runtime};
+
+use crate::env::Overrides;
 
 /// The seed a single run uses when neither the test nor `SIMLOOP_SEED` picks one.
 pub const DEFAULT_SEED: u64 = 0;
@@ -140,39 +136,44 @@ impl Explore {
         })
     }
 
-    /// Applies the `SIMLOOP_*` variables (see the module docs). The policy is fixed
+    /// Applies the `SIMLOOP_*` variables (see [`env`](crate::env)). The policy is fixed
     /// before `SIMLOOP_SEED` narrows a sweep to one seed, so a replay keeps the sweep's
     /// policy.
     ///
     /// # Panics
-    /// On a malformed value, naming the variable and the accepted forms.
-    pub fn from_env(mut self) -> Explore {
-        warn_unknown_vars();
-        if let Some(n) = env_var("SIMLOOP_SEEDS") {
-            let n: u64 = n.trim().parse().unwrap_or_else(|_| {
-                panic!("SIMLOOP_SEEDS={n:?} is not a count: use a number such as SIMLOOP_SEEDS=500")
-            });
+    /// On a malformed value, with the [`EnvError`](crate::env::EnvError) naming the
+    /// variable and the accepted forms.
+    pub fn from_env(self) -> Explore {
+        match Overrides::from_env() {
+            Ok(o) => self.with_overrides(o),
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    /// Applies parsed `SIMLOOP_*` variables: what [`Explore::from_env`] does with the
+    /// environment's.
+    ///
+    /// ```
+    /// use simloop_checker::{env::Overrides, Explore};
+    /// use simloop_executor::Policy;
+    /// let o = Overrides::from_lookup(|name| (name == "SIMLOOP_SEED").then(|| "7".into())).unwrap();
+    /// let e = Explore::seeds(10).with_overrides(o);
+    /// assert_eq!(e.seed_list(), vec![7]);
+    /// assert_eq!(e.effective_policy(), Policy::Random); // the sweep's policy, kept
+    /// ```
+    pub fn with_overrides(mut self, o: Overrides) -> Explore {
+        if let Some(n) = o.seeds {
             self.runs = n.max(1);
         }
-        if let Some(p) = env_var("SIMLOOP_POLICY") {
-            self.policy = Some(parse_policy(&p).unwrap_or_else(|| {
-                panic!(
-                    "SIMLOOP_POLICY={p:?} is not a policy: use fifo, random, pct, pct:<depth> or \
-                     pct:<depth>:<steps>"
-                )
-            }));
+        if let Some(p) = o.policy {
+            self.policy = Some(p);
         }
         self.policy = Some(self.effective_policy());
-        if let Some(s) = env_var("SIMLOOP_SEED") {
-            self.seed = Some(parse_seed(&s).unwrap_or_else(|| {
-                panic!(
-                    "SIMLOOP_SEED={s:?} is not a seed: use a decimal (SIMLOOP_SEED=42) or 0x-hex \
-                     (SIMLOOP_SEED=0x2a) number"
-                )
-            }));
+        if let Some(s) = o.seed {
+            self.seed = Some(s);
         }
-        if let Some(d) = env_var("SIMLOOP_CHECK_DETERMINISM") {
-            self.check_determinism = !matches!(d.trim(), "" | "0" | "false" | "no");
+        if let Some(on) = o.check_determinism {
+            self.check_determinism = on;
         }
         self
     }
@@ -203,36 +204,6 @@ impl Explore {
     }
 }
 
-/// The `SIMLOOP_*` variables simloop reads (the checker's, and the oracle tests').
-const KNOWN_VARS: &[&str] = &[
-    "SIMLOOP_SEED",
-    "SIMLOOP_SEEDS",
-    "SIMLOOP_POLICY",
-    "SIMLOOP_CHECK_DETERMINISM",
-    "SIMLOOP_ORACLE_PROGRAMS",
-    "SIMLOOP_ORACLE_SEED",
-];
-
-/// Warns once per process about a `SIMLOOP_*` variable nobody reads (a typo such as
-/// `SIMLOOP_SEEED` would otherwise silently run the default seed).
-fn warn_unknown_vars() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        for (k, _) in std::env::vars() {
-            if k.starts_with("SIMLOOP_") && !KNOWN_VARS.contains(&k.as_str()) {
-                eprintln!(
-                    "simloop: warning: unknown variable {k} ignored; known: {}",
-                    KNOWN_VARS.join(", ")
-                );
-            }
-        }
-    });
-}
-
-fn env_var(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
-}
-
 /// The `i`-th seed of a sweep: SplitMix64 of `i`, kept to 32 bits so it is short to type
 /// (`0x5f3a9c21`). Fixed, so a sweep is the same on every machine.
 pub fn sweep_seed(i: u64) -> u64 {
@@ -240,55 +211,6 @@ pub fn sweep_seed(i: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
     (z ^ (z >> 31)) >> 32
-}
-
-/// Parses a policy as `SIMLOOP_POLICY` and `#[simloop::test(policy = "...")]` write it:
-/// `fifo`, `random`, `pct` (depth 3), `pct:<depth>`, `pct:<depth>:<steps>`; also the
-/// `Display` form `pct(depth=3,steps=1000)`. Without `<steps>` the PCT horizon is `0`,
-/// which [`explore`](crate::explore) replaces with the step count of a FIFO run of the test
-/// (the paper's `k`, the length of a run).
-///
-/// ```
-/// use simloop_checker::parse_policy;
-/// use simloop_executor::Policy;
-/// assert_eq!(parse_policy("random"), Some(Policy::Random));
-/// assert_eq!(parse_policy("pct:2:50"), Some(Policy::Pct { depth: 2, max_steps: 50 }));
-/// assert_eq!(parse_policy("pct(depth=2,steps=50)"), Some(Policy::Pct { depth: 2, max_steps: 50 }));
-/// assert_eq!(parse_policy("pct:2"), Some(Policy::Pct { depth: 2, max_steps: 0 }));
-/// assert_eq!(parse_policy("lifo"), None);
-/// ```
-pub fn parse_policy(text: &str) -> Option<Policy> {
-    let t = text.trim().to_ascii_lowercase();
-    match t.as_str() {
-        "fifo" => return Some(Policy::Fifo),
-        "random" => return Some(Policy::Random),
-        "pct" => return Some(Policy::Pct { depth: 3, max_steps: 0 }),
-        _ => {}
-    }
-    let rest = t.strip_prefix("pct")?;
-    let nums: Vec<u64> = if let Some(inner) = rest.strip_prefix('(') {
-        let inner = inner.strip_suffix(')')?;
-        inner
-            .split(',')
-            .map(|kv| kv.split('=').nth(1).and_then(|v| v.trim().parse().ok()))
-            .collect::<Option<_>>()?
-    } else {
-        rest.strip_prefix(':')?.split(':').map(|v| v.trim().parse().ok()).collect::<Option<_>>()?
-    };
-    match nums.as_slice() {
-        [d] => Some(Policy::Pct { depth: u32::try_from(*d).ok()?.max(1), max_steps: 0 }),
-        [d, k] => Some(Policy::Pct { depth: u32::try_from(*d).ok()?.max(1), max_steps: *k }),
-        _ => None,
-    }
-}
-
-/// A policy as `SIMLOOP_POLICY` takes it (no shell quoting needed): `fifo`, `random`,
-/// `pct:<depth>:<steps>`.
-pub fn policy_env(policy: Policy) -> String {
-    match policy {
-        Policy::Pct { depth, max_steps } => format!("pct:{depth}:{max_steps}"),
-        other => other.to_string(),
-    }
 }
 
 #[cfg(test)]
@@ -304,14 +226,6 @@ mod tests {
         d.dedup();
         assert_eq!(d.len(), 1000);
         assert_eq!(format!("{:#x}", sweep_seed(0)), "0xe220a839");
-    }
-
-    #[test]
-    fn policy_env_round_trips() {
-        for p in [Policy::Fifo, Policy::Random, Policy::Pct { depth: 4, max_steps: 77 }] {
-            assert_eq!(parse_policy(&policy_env(p)), Some(p));
-            assert_eq!(parse_policy(&p.to_string()), Some(p));
-        }
     }
 
     #[test]

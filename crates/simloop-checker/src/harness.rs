@@ -1,14 +1,14 @@
 //! The test harness behind `#[simloop::test]`: runs the sweep, and on a failure prints the
 //! seed, the policy, the last events, the coverage and the command that replays only that
-//! run, writes the full trace (text and Chrome JSON) under `target/simloop/`, then fails
-//! the test.
+//! run (a [`Replay`](crate::Replay) command), writes the full trace (text and Chrome JSON)
+//! under `target/simloop/`, then fails the test.
 
 use std::fmt::Write as _;
 use std::future::Future;
 use std::path::PathBuf;
 
 use crate::chrome::chrome_trace;
-use crate::config::{policy_env, Explore};
+use crate::config::Explore;
 use crate::explore::{explore, Sweep};
 use crate::outcome::{FailureKind, RunOutcome, TestOutput};
 use crate::timeline::timeline;
@@ -41,44 +41,6 @@ impl TestInfo {
             Some((_, rest)) => format!("{rest}::{fn_name}"),
             None => fn_name.to_string(),
         }
-    }
-
-    /// The command that reruns only this test with `seed` and `policy`.
-    ///
-    /// ```
-    /// use simloop_checker::TestInfo;
-    /// use simloop_executor::Policy;
-    /// let info = TestInfo {
-    ///     package: "simloop",
-    ///     crate_name: "checker_macro",
-    ///     name: "bank::overdraft".into(),
-    ///     target_tmpdir: Some("/x/target/tmp"),
-    ///     ignored: false,
-    /// };
-    /// assert_eq!(
-    ///     info.replay_command(0x5f3a9c21, Policy::Random, false),
-    ///     "SIMLOOP_SEED=0x5f3a9c21 SIMLOOP_POLICY=random cargo test -p simloop --test checker_macro -- bank::overdraft --exact"
-    /// );
-    /// ```
-    pub fn replay_command(
-        &self,
-        seed: u64,
-        policy: simloop_executor::Policy,
-        determinism: bool,
-    ) -> String {
-        let target = if self.target_tmpdir.is_some() {
-            format!("--test {}", self.crate_name)
-        } else {
-            "--lib".to_string()
-        };
-        let det = if determinism { " SIMLOOP_CHECK_DETERMINISM=1" } else { "" };
-        let ignored = if self.ignored { " --include-ignored" } else { "" };
-        format!(
-            "SIMLOOP_SEED={seed:#x} SIMLOOP_POLICY={}{det} cargo test -p {} {target} -- {} --exact{ignored}",
-            policy_env(policy),
-            self.package,
-            self.name
-        )
     }
 
     /// The target directory: the parent of `CARGO_TARGET_TMPDIR`, else three levels above

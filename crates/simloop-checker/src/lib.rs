@@ -18,14 +18,9 @@
 //!
 //! Replay needs nothing but the seed: every choice of a run (the policy's and the
 //! program's [`random_u64`](simloop_executor::random_u64)) comes from one RNG seeded by it,
-//! so `SIMLOOP_SEED=<seed> SIMLOOP_POLICY=<policy>` reruns exactly the failing run.
-//!
-//! | variable | meaning | default |
-//! |---|---|---|
-//! | `SIMLOOP_SEED` | run exactly this one seed (decimal or `0x` hex): the replay switch | unset |
-//! | `SIMLOOP_SEEDS` | how many seeds a sweep runs | the test's `seeds` |
-//! | `SIMLOOP_POLICY` | `fifo`, `random`, `pct`, `pct:<depth>` or `pct:<depth>:<steps>` | `fifo` for one seed, `random` for a sweep |
-//! | `SIMLOOP_CHECK_DETERMINISM` | `1`: run every seed twice and compare the traces | `0` |
+//! so `SIMLOOP_SEED=<seed> SIMLOOP_POLICY=<policy>` reruns exactly the failing run
+//! ([`Replay`] writes and reads that command). [`env`](mod@env) lists every `SIMLOOP_*`
+//! variable and parses them.
 //!
 //! ```
 //! use simloop_checker::{explore, Explore};
@@ -48,19 +43,23 @@
 mod chrome;
 mod config;
 mod determinism;
+pub mod env;
 mod explore;
 mod harness;
 mod outcome;
 pub mod program;
+mod replay;
 pub mod snapshot;
 mod timeline;
 
 pub use chrome::{chrome_trace, chrome_trace_value};
-pub use config::{parse_policy, policy_env, sweep_seed, Explore, DEFAULT_SEED};
+pub use config::{sweep_seed, Explore, DEFAULT_SEED};
 pub use determinism::{first_divergence, Divergence};
+pub use env::parse_policy;
 pub use explore::{check_determinism, explore, run_seed, Coverage, Sweep};
 pub use harness::{failure_report, run_test, write_artifacts, TestInfo, REPORT_TAIL};
 pub use outcome::{Failure, FailureKind, RunOutcome, TestOutput};
+pub use replay::{policy_env, Replay, ReplayError};
 pub use snapshot::{snapshot_dir, TraceSource, View};
 pub use timeline::{symbol, timeline, TIMELINE_WIDTH};
 

@@ -6,7 +6,8 @@
 //! line: log lines with instants and task names, the elapsed time, and how main ended.
 //!
 //! Skipped, loudly, when no `python3` >= 3.11 is on the PATH. `SIMLOOP_ORACLE_PROGRAMS`
-//! sets how many programs to compare (default 300), `SIMLOOP_ORACLE_SEED` which ones.
+//! sets how many programs to compare (default 300), `SIMLOOP_ORACLE_SEED` which ones
+//! (decimal or `0x` hex); a malformed value fails the test, naming the variable.
 
 mod common;
 
@@ -15,12 +16,9 @@ use std::process::Command;
 
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+use simloop_checker::env::OracleVars;
 use simloop_checker::program::{interp, python, strategy, Program};
 use simloop_executor::Policy;
-
-fn env_u64(name: &str, default: u64) -> u64 {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
 
 /// `python3` if it is CPython 3.11 or newer.
 fn python() -> Option<&'static str> {
@@ -83,8 +81,9 @@ fn generated_programs_match_cpython() {
         return;
     };
     common::quiet_program_panics();
-    let n = env_u64("SIMLOOP_ORACLE_PROGRAMS", 300);
-    let seed = env_u64("SIMLOOP_ORACLE_SEED", 0x5eed);
+    let vars = OracleVars::from_env().unwrap_or_else(|e| panic!("{e}"));
+    let n = vars.programs.unwrap_or(300);
+    let seed = vars.seed.unwrap_or(0x5eed);
     let programs = programs(n, seed);
     let expected = oracle(python, &programs);
     let mut differences = Vec::new();

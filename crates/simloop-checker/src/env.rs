@@ -1,0 +1,333 @@
+//! The `SIMLOOP_*` environment variables: every one simloop reads is named and parsed here,
+//! and nowhere else. A malformed value is an [`EnvError`] naming the variable, the value
+//! and the accepted forms; a variable nobody reads gets a warning, so a typo such as
+//! `SIMLOOP_SEEED` does not silently run the default seed.
+//!
+//! | variable | meaning | default |
+//! |---|---|---|
+//! | `SIMLOOP_SEED` | run exactly this one seed (decimal or `0x` hex): the replay switch | unset |
+//! | `SIMLOOP_SEEDS` | how many seeds a sweep runs | the test's `seeds` |
+//! | `SIMLOOP_POLICY` | `fifo`, `random`, `pct`, `pct:<depth>` or `pct:<depth>:<steps>` | `fifo` for one seed, `random` for a sweep |
+//! | `SIMLOOP_CHECK_DETERMINISM` | `1`: run every seed twice and compare the traces | `0` |
+//! | `SIMLOOP_ORACLE_PROGRAMS` | how many generated programs `tests/program_oracle.rs` compares with CPython | 300 |
+//! | `SIMLOOP_ORACLE_SEED` | which ones (decimal or `0x` hex) | `0x5eed` |
+//! | `SIMLOOP_ORACLE_EAGER_CANCEL` | `1`: the oracle's Python side runs plain CPython order (read by `tests/oracle/program_batch.py`) | unset |
+//!
+//! An empty value counts as unset.
+
+use std::fmt;
+
+use simloop_executor::{parse_seed, ParsePolicyError, Policy};
+
+/// `SIMLOOP_SEED`: run exactly this one seed.
+pub const SEED: &str = "SIMLOOP_SEED";
+/// `SIMLOOP_SEEDS`: how many seeds a sweep runs.
+pub const SEEDS: &str = "SIMLOOP_SEEDS";
+/// `SIMLOOP_POLICY`: the scheduling policy.
+pub const POLICY: &str = "SIMLOOP_POLICY";
+/// `SIMLOOP_CHECK_DETERMINISM`: run every seed twice and compare the traces.
+pub const CHECK_DETERMINISM: &str = "SIMLOOP_CHECK_DETERMINISM";
+/// `SIMLOOP_ORACLE_PROGRAMS`: how many programs the differential test against CPython runs.
+pub const ORACLE_PROGRAMS: &str = "SIMLOOP_ORACLE_PROGRAMS";
+/// `SIMLOOP_ORACLE_SEED`: the seed of the programs the differential test generates.
+pub const ORACLE_SEED: &str = "SIMLOOP_ORACLE_SEED";
+/// `SIMLOOP_ORACLE_EAGER_CANCEL`: read by the oracle's Python side only.
+pub const ORACLE_EAGER_CANCEL: &str = "SIMLOOP_ORACLE_EAGER_CANCEL";
+
+/// Every `SIMLOOP_*` variable simloop reads (the checker's, and the oracle tests').
+pub const KNOWN: &[&str] =
+    &[SEED, SEEDS, POLICY, CHECK_DETERMINISM, ORACLE_PROGRAMS, ORACLE_SEED, ORACLE_EAGER_CANCEL];
+
+/// A `SIMLOOP_*` variable whose value is not one of its accepted forms.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum EnvError {
+    /// A seed variable that is neither a decimal nor a `0x`-hex `u64`.
+    NotASeed {
+        /// The variable.
+        var: &'static str,
+        /// Its value, as set.
+        value: String,
+    },
+    /// A count variable that is not a decimal `u64`.
+    NotACount {
+        /// The variable.
+        var: &'static str,
+        /// Its value, as set.
+        value: String,
+    },
+    /// `SIMLOOP_POLICY` names no policy.
+    NotAPolicy(ParsePolicyError),
+}
+
+impl fmt::Display for EnvError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EnvError::NotASeed { var, value } => write!(
+                f,
+                "{var}={value:?} is not a seed: use a decimal ({var}=42) or 0x-hex ({var}=0x2a) \
+                 number"
+            ),
+            EnvError::NotACount { var, value } => {
+                write!(f, "{var}={value:?} is not a count: use a number such as {var}=500")
+            }
+            // The policy's own error quotes the value and lists every accepted form.
+            EnvError::NotAPolicy(e) => write!(f, "{POLICY}={e}"),
+        }
+    }
+}
+
+impl std::error::Error for EnvError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            EnvError::NotAPolicy(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// What the `SIMLOOP_*` variables of an exploration say, parsed; `None` where a variable
+/// is unset. [`Explore::from_env`](crate::Explore::from_env) applies them.
+///
+/// ```
+/// use simloop_checker::env::{EnvError, Overrides};
+/// use simloop_executor::Policy;
+///
+/// let vars = [("SIMLOOP_SEED", "0x2a"), ("SIMLOOP_POLICY", "pct:2:50")];
+/// let lookup = |name: &str| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string());
+/// let o = Overrides::from_lookup(lookup).unwrap();
+/// assert_eq!(o.seed, Some(42));
+/// assert_eq!(o.policy, Some(Policy::Pct { depth: 2, max_steps: 50 }));
+/// assert_eq!(o.seeds, None);
+///
+/// let bad = Overrides::from_lookup(|name| (name == "SIMLOOP_SEEDS").then(|| "many".into()));
+/// assert_eq!(
+///     bad.unwrap_err().to_string(),
+///     "SIMLOOP_SEEDS=\"many\" is not a count: use a number such as SIMLOOP_SEEDS=500"
+/// );
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Overrides {
+    /// `SIMLOOP_SEED`.
+    pub seed: Option<u64>,
+    /// `SIMLOOP_SEEDS`.
+    pub seeds: Option<u64>,
+    /// `SIMLOOP_POLICY`.
+    pub policy: Option<Policy>,
+    /// `SIMLOOP_CHECK_DETERMINISM`: off for `0`, `false` or `no`, on for any other value.
+    pub check_determinism: Option<bool>,
+}
+
+impl Overrides {
+    /// Reads the process environment (and warns, once per process, about a `SIMLOOP_*`
+    /// variable nobody reads).
+    pub fn from_env() -> Result<Overrides, EnvError> {
+        warn_unknown_vars();
+        Overrides::from_lookup(process_env)
+    }
+
+    /// Parses the variables `lookup` gives (`None`: unset), in the order `SIMLOOP_SEEDS`,
+    /// `SIMLOOP_POLICY`, `SIMLOOP_SEED`, `SIMLOOP_CHECK_DETERMINISM`; the first malformed
+    /// one is the error.
+    pub fn from_lookup(lookup: impl FnMut(&str) -> Option<String>) -> Result<Overrides, EnvError> {
+        let mut vars = Vars(lookup);
+        let seeds = vars.count(SEEDS)?;
+        let policy = vars.policy(POLICY)?;
+        let seed = vars.seed(SEED)?;
+        let check_determinism = vars.flag(CHECK_DETERMINISM);
+        Ok(Overrides { seed, seeds, policy, check_determinism })
+    }
+}
+
+/// What the variables of the differential test against CPython say
+/// (`tests/program_oracle.rs`): how many programs, and which.
+///
+/// ```
+/// use simloop_checker::env::OracleVars;
+/// let v = OracleVars::from_lookup(|name| (name == "SIMLOOP_ORACLE_SEED").then(|| "0x5eed".into()));
+/// let v = v.unwrap();
+/// assert_eq!((v.programs, v.seed), (None, Some(0x5eed)));
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct OracleVars {
+    /// `SIMLOOP_ORACLE_PROGRAMS`.
+    pub programs: Option<u64>,
+    /// `SIMLOOP_ORACLE_SEED`.
+    pub seed: Option<u64>,
+}
+
+impl OracleVars {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<OracleVars, EnvError> {
+        warn_unknown_vars();
+        OracleVars::from_lookup(process_env)
+    }
+
+    /// Parses the variables `lookup` gives (`None`: unset).
+    pub fn from_lookup(lookup: impl FnMut(&str) -> Option<String>) -> Result<OracleVars, EnvError> {
+        let mut vars = Vars(lookup);
+        Ok(OracleVars { programs: vars.count(ORACLE_PROGRAMS)?, seed: vars.seed(ORACLE_SEED)? })
+    }
+}
+
+/// Where variables come from (the process environment, or the words of a replay command),
+/// with one parser per kind of value. An empty value is unset.
+struct Vars<F>(F);
+
+impl<F: FnMut(&str) -> Option<String>> Vars<F> {
+    fn get(&mut self, var: &str) -> Option<String> {
+        (self.0)(var).filter(|v| !v.trim().is_empty())
+    }
+
+    /// Decimal or `0x` hex.
+    fn seed(&mut self, var: &'static str) -> Result<Option<u64>, EnvError> {
+        let parse = |value: String| parse_seed(&value).ok_or(EnvError::NotASeed { var, value });
+        self.get(var).map(parse).transpose()
+    }
+
+    /// Decimal.
+    fn count(&mut self, var: &'static str) -> Result<Option<u64>, EnvError> {
+        let parse =
+            |value: String| value.trim().parse().map_err(|_| EnvError::NotACount { var, value });
+        self.get(var).map(parse).transpose()
+    }
+
+    /// Every form `Policy::from_str` takes.
+    fn policy(&mut self, var: &'static str) -> Result<Option<Policy>, EnvError> {
+        self.get(var).map(|v| v.parse().map_err(EnvError::NotAPolicy)).transpose()
+    }
+
+    /// Off for `0`, `false` or `no`, on for any other value.
+    fn flag(&mut self, var: &'static str) -> Option<bool> {
+        self.get(var).map(|v| !matches!(v.trim(), "0" | "false" | "no"))
+    }
+}
+
+/// A variable of this process's environment (`None`: unset or not Unicode).
+fn process_env(var: &str) -> Option<String> {
+    std::env::var(var).ok()
+}
+
+/// Parses a policy as `SIMLOOP_POLICY` and `#[simloop::test(policy = "...")]` write it:
+/// `fifo`, `random`, `pct` (depth 3), `pct:<depth>`, `pct:<depth>:<steps>`; also the
+/// `Display` form `pct(depth=3,steps=1000)`. The same as `text.parse::<Policy>().ok()`
+/// (see [`Policy`]'s `FromStr`, whose error lists the accepted forms). Without `<steps>`
+/// the PCT horizon is `0`, which [`explore`](crate::explore) replaces with the step count
+/// of a FIFO run of the test (the paper's `k`, the length of a run).
+///
+/// ```
+/// use simloop_checker::parse_policy;
+/// use simloop_executor::Policy;
+/// assert_eq!(parse_policy("random"), Some(Policy::Random));
+/// assert_eq!(parse_policy("pct:2:50"), Some(Policy::Pct { depth: 2, max_steps: 50 }));
+/// assert_eq!(parse_policy("pct(depth=2,steps=50)"), Some(Policy::Pct { depth: 2, max_steps: 50 }));
+/// assert_eq!(parse_policy("pct:2"), Some(Policy::Pct { depth: 2, max_steps: 0 }));
+/// assert_eq!(parse_policy("lifo"), None);
+/// ```
+pub fn parse_policy(text: &str) -> Option<Policy> {
+    text.parse().ok()
+}
+
+/// Warns once per process about a `SIMLOOP_*` variable nobody reads.
+fn warn_unknown_vars() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        for (k, _) in std::env::vars() {
+            if let Some(warning) = unknown_var_warning(&k) {
+                eprintln!("{warning}");
+            }
+        }
+    });
+}
+
+/// The warning for variable `name`, if it is a `SIMLOOP_*` variable nobody reads.
+fn unknown_var_warning(name: &str) -> Option<String> {
+    (name.starts_with("SIMLOOP_") && !KNOWN.contains(&name)).then(|| {
+        format!("simloop: warning: unknown variable {name} ignored; known: {}", KNOWN.join(", "))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars<'a>(pairs: &'a [(&str, &str)]) -> impl FnMut(&str) -> Option<String> + 'a {
+        |name| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string())
+    }
+
+    #[test]
+    fn every_variable_parses_and_empty_means_unset() {
+        let o = Overrides::from_lookup(vars(&[
+            (SEED, " 0x2A "),
+            (SEEDS, "30"),
+            (POLICY, "random"),
+            (CHECK_DETERMINISM, "1"),
+        ]))
+        .unwrap();
+        assert_eq!(
+            o,
+            Overrides {
+                seed: Some(42),
+                seeds: Some(30),
+                policy: Some(Policy::Random),
+                check_determinism: Some(true)
+            }
+        );
+        let empty = Overrides::from_lookup(vars(&[(SEED, " "), (POLICY, "")])).unwrap();
+        assert_eq!(empty, Overrides::default());
+        for off in ["0", "false", "no"] {
+            let o = Overrides::from_lookup(vars(&[(CHECK_DETERMINISM, off)])).unwrap();
+            assert_eq!(o.check_determinism, Some(false), "{off}");
+        }
+        let oracle =
+            OracleVars::from_lookup(vars(&[(ORACLE_PROGRAMS, "10"), (ORACLE_SEED, "7")])).unwrap();
+        assert_eq!(oracle, OracleVars { programs: Some(10), seed: Some(7) });
+    }
+
+    #[test]
+    fn errors_name_the_variable_the_value_and_the_accepted_forms() {
+        let err = |pairs: &[(&str, &str)]| Overrides::from_lookup(vars(pairs)).unwrap_err();
+        assert_eq!(
+            err(&[(SEED, "banana")]).to_string(),
+            "SIMLOOP_SEED=\"banana\" is not a seed: use a decimal (SIMLOOP_SEED=42) or 0x-hex \
+             (SIMLOOP_SEED=0x2a) number"
+        );
+        assert_eq!(
+            err(&[(SEEDS, "-1")]).to_string(),
+            "SIMLOOP_SEEDS=\"-1\" is not a count: use a number such as SIMLOOP_SEEDS=500"
+        );
+        let policy = err(&[(POLICY, "pct:x")]);
+        assert_eq!(policy, EnvError::NotAPolicy("pct:x".parse::<Policy>().unwrap_err()));
+        assert!(
+            policy.to_string().starts_with(
+                "SIMLOOP_POLICY=\"pct:x\" is not a scheduling policy: use fifo, random, pct"
+            ),
+            "{policy}"
+        );
+        // The first malformed variable in the documented order is the one reported.
+        assert!(matches!(
+            err(&[(SEED, "x"), (SEEDS, "y")]),
+            EnvError::NotACount { var: SEEDS, .. }
+        ));
+        let oracle = OracleVars::from_lookup(vars(&[(ORACLE_SEED, "seed")])).unwrap_err();
+        assert_eq!(oracle, EnvError::NotASeed { var: ORACLE_SEED, value: "seed".into() });
+        assert!(oracle.to_string().contains("(SIMLOOP_ORACLE_SEED=0x2a)"), "{oracle}");
+    }
+
+    #[test]
+    fn only_unknown_simloop_variables_are_warned_about() {
+        for known in KNOWN {
+            assert_eq!(unknown_var_warning(known), None);
+        }
+        assert_eq!(unknown_var_warning("PATH"), None);
+        let w = unknown_var_warning("SIMLOOP_SEEED").unwrap();
+        assert!(
+            w.starts_with(
+                "simloop: warning: unknown variable SIMLOOP_SEEED ignored; known: SIMLOOP_SEED, "
+            ),
+            "{w}"
+        );
+    }
+}

@@ -1,0 +1,205 @@
+//! Replay: the command line a failure report prints to rerun exactly one run, and its
+//! round trip. A run is named by its seed and its policy (every choice of a run comes from
+//! one RNG seeded by the seed), so the command is those two `SIMLOOP_*` variables in front
+//! of a `cargo test` that selects the one test; [`Replay::parse`] reads them back with the
+//! same parser the environment goes through ([`env`](crate::env)).
+
+use std::fmt;
+
+use simloop_executor::Policy;
+
+use crate::env::{self, EnvError, Overrides};
+use crate::harness::TestInfo;
+
+/// The run a replay command selects: what its `SIMLOOP_*` variables say.
+///
+/// ```
+/// use simloop_checker::Replay;
+/// use simloop_executor::Policy;
+/// let run = Replay { seed: 0x2a, policy: Policy::Pct { depth: 2, max_steps: 50 }, check_determinism: false };
+/// assert_eq!(run.to_string(), "SIMLOOP_SEED=0x2a SIMLOOP_POLICY=pct:2:50");
+/// assert_eq!(Replay::parse(&format!("{run} cargo test -p app -- t --exact")), Ok(run));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Replay {
+    /// `SIMLOOP_SEED`.
+    pub seed: u64,
+    /// `SIMLOOP_POLICY`.
+    pub policy: Policy,
+    /// `SIMLOOP_CHECK_DETERMINISM=1`: the failure was two runs of the seed that differed.
+    pub check_determinism: bool,
+}
+
+/// A text that is not a replay command.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ReplayError {
+    /// A variable of the command has a malformed value.
+    Env(EnvError),
+    /// The command sets no `SIMLOOP_SEED`.
+    NoSeed,
+    /// The command sets no `SIMLOOP_POLICY`.
+    NoPolicy,
+}
+
+impl fmt::Display for ReplayError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let missing = |f: &mut fmt::Formatter<'_>, var: &str| {
+            write!(
+                f,
+                "the replay command sets no {var}: a replay command starts with \
+                 SIMLOOP_SEED=<seed> SIMLOOP_POLICY=<policy>; copy the whole line from the \
+                 failure report"
+            )
+        };
+        match self {
+            ReplayError::Env(e) => write!(f, "the replay command has a malformed variable: {e}"),
+            ReplayError::NoSeed => missing(f, env::SEED),
+            ReplayError::NoPolicy => missing(f, env::POLICY),
+        }
+    }
+}
+
+impl std::error::Error for ReplayError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ReplayError::Env(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Replay {
+    /// The variables that select the run, as a shell takes them:
+    /// `SIMLOOP_SEED=<hex> SIMLOOP_POLICY=<policy>`, then `SIMLOOP_CHECK_DETERMINISM=1`
+    /// if it is on.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}={:#x} {}={}", env::SEED, self.seed, env::POLICY, policy_env(self.policy))?;
+        if self.check_determinism {
+            write!(f, " {}=1", env::CHECK_DETERMINISM)?;
+        }
+        Ok(())
+    }
+}
+
+impl Replay {
+    /// Reads the run back from a replay command: its leading `NAME=value` words, parsed as
+    /// the environment would be. The rest of the command (`cargo test ...`) is not read.
+    pub fn parse(command: &str) -> Result<Replay, ReplayError> {
+        let vars: Vec<(&str, &str)> =
+            command.split_whitespace().map_while(|word| word.split_once('=')).collect();
+        let lookup = |name: &str| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string());
+        let o = Overrides::from_lookup(lookup).map_err(ReplayError::Env)?;
+        Ok(Replay {
+            seed: o.seed.ok_or(ReplayError::NoSeed)?,
+            policy: o.policy.ok_or(ReplayError::NoPolicy)?,
+            check_determinism: o.check_determinism.unwrap_or(false),
+        })
+    }
+}
+
+impl TestInfo {
+    /// The command that reruns only this test with `seed` and `policy`.
+    ///
+    /// ```
+    /// use simloop_checker::TestInfo;
+    /// use simloop_executor::Policy;
+    /// let info = TestInfo {
+    ///     package: "simloop",
+    ///     crate_name: "checker_macro",
+    ///     name: "bank::overdraft".into(),
+    ///     target_tmpdir: Some("/x/target/tmp"),
+    ///     ignored: false,
+    /// };
+    /// assert_eq!(
+    ///     info.replay_command(0x5f3a9c21, Policy::Random, false),
+    ///     "SIMLOOP_SEED=0x5f3a9c21 SIMLOOP_POLICY=random cargo test -p simloop --test checker_macro -- bank::overdraft --exact"
+    /// );
+    /// ```
+    pub fn replay_command(&self, seed: u64, policy: Policy, determinism: bool) -> String {
+        let target = if self.target_tmpdir.is_some() {
+            format!("--test {}", self.crate_name)
+        } else {
+            "--lib".to_string()
+        };
+        let ignored = if self.ignored { " --include-ignored" } else { "" };
+        let run = Replay { seed, policy, check_determinism: determinism };
+        format!("{run} cargo test -p {} {target} -- {} --exact{ignored}", self.package, self.name)
+    }
+}
+
+/// A policy as `SIMLOOP_POLICY` takes it (no shell quoting needed): `fifo`, `random`,
+/// `pct:<depth>:<steps>`.
+///
+/// ```
+/// use simloop_checker::policy_env;
+/// use simloop_executor::Policy;
+/// assert_eq!(policy_env(Policy::Pct { depth: 2, max_steps: 50 }), "pct:2:50");
+/// assert_eq!(policy_env(Policy::Random), "random");
+/// ```
+pub fn policy_env(policy: Policy) -> String {
+    match policy {
+        Policy::Pct { depth, max_steps } => format!("pct:{depth}:{max_steps}"),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const POLICIES: [Policy; 4] = [
+        Policy::Fifo,
+        Policy::Random,
+        Policy::Pct { depth: 4, max_steps: 77 },
+        Policy::Pct { depth: 1, max_steps: 0 },
+    ];
+
+    #[test]
+    fn the_command_parses_back_to_the_same_seed_and_policy() {
+        let info = TestInfo {
+            package: "app",
+            crate_name: "bank",
+            name: "m::t".into(),
+            target_tmpdir: None,
+            ignored: true,
+        };
+        for policy in POLICIES {
+            for seed in [0, 42, 0x5f3a_9c21, u64::MAX] {
+                for check_determinism in [false, true] {
+                    let command = info.replay_command(seed, policy, check_determinism);
+                    let back = Replay::parse(&command).unwrap_or_else(|e| panic!("{command}: {e}"));
+                    assert_eq!(back, Replay { seed, policy, check_determinism }, "{command}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_policy_form_needs_no_quoting_and_parses_back() {
+        for p in POLICIES {
+            let text = policy_env(p);
+            assert!(text.chars().all(|c| c.is_ascii_alphanumeric() || c == ':'), "{text}");
+            assert_eq!(text.parse(), Ok(p));
+            assert_eq!(p.to_string().parse(), Ok(p));
+        }
+    }
+
+    #[test]
+    fn a_command_without_the_variables_is_refused_with_the_fix() {
+        assert_eq!(Replay::parse("cargo test -p app"), Err(ReplayError::NoSeed));
+        assert_eq!(Replay::parse("SIMLOOP_SEED=1 cargo test"), Err(ReplayError::NoPolicy));
+        // Variables after `cargo` are arguments, not the environment.
+        assert_eq!(
+            Replay::parse("SIMLOOP_SEED=1 cargo test SIMLOOP_POLICY=fifo"),
+            Err(ReplayError::NoPolicy)
+        );
+        let bad = Replay::parse("SIMLOOP_SEED=0xzz SIMLOOP_POLICY=fifo cargo test").unwrap_err();
+        assert_eq!(
+            bad,
+            ReplayError::Env(EnvError::NotASeed { var: env::SEED, value: "0xzz".into() })
+        );
+        assert!(bad.to_string().contains("SIMLOOP_SEED=\"0xzz\" is not a seed"), "{bad}");
+        assert!(ReplayError::NoPolicy.to_string().contains("sets no SIMLOOP_POLICY"));
+    }
+}
