@@ -8,7 +8,7 @@ use std::future::Future;
 use std::hash::{Hash, Hasher};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use simloop_executor::Policy;
+use simloop_executor::{panic_message, Policy};
 
 use crate::config::{Explore, DEFAULT_SEED};
 use crate::determinism::{first_divergence, lines};
@@ -95,15 +95,10 @@ where
             }
             Err(msg) => Some(Failure { kind: FailureKind::Panic, message: msg }),
         },
-        Ok(Err(e)) => Some(Failure::from_run_error(&e)),
-        Err(payload) => Some(Failure {
-            kind: FailureKind::Panic,
-            message: payload
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_else(|| "a panic with a non-string payload".into()),
-        }),
+        Ok(Err(e)) => Some(Failure::from(&e)),
+        Err(payload) => {
+            Some(Failure { kind: FailureKind::Panic, message: panic_message(&*payload) })
+        }
     };
     let failure = failure.or_else(|| {
         if options.allow_leaks {

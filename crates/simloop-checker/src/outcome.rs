@@ -84,15 +84,26 @@ pub struct Failure {
     pub message: String,
 }
 
-impl Failure {
-    pub(crate) fn from_run_error(e: &RunError) -> Failure {
-        let kind = match e {
+impl From<&RunError> for FailureKind {
+    /// The class of a run that `try_block_on` ended with an error: the one place the
+    /// checker maps the executor's errors to its classes. A deadlock, a step limit and a
+    /// time limit are their own classes (the executor's [`RunError::class`] `deadlock`,
+    /// `step-limit`, `time-limit`); everything else (the main task panicked, a nested
+    /// `block_on`) is a panic.
+    fn from(e: &RunError) -> FailureKind {
+        match e {
             RunError::Deadlock(_) => FailureKind::Deadlock,
             RunError::StepLimit { .. } => FailureKind::StepLimit,
             RunError::TimeLimit { .. } => FailureKind::TimeLimit,
             _ => FailureKind::Panic,
-        };
-        Failure { kind, message: e.to_string() }
+        }
+    }
+}
+
+impl From<&RunError> for Failure {
+    /// The error's class and its report as the message.
+    fn from(e: &RunError) -> Failure {
+        Failure { kind: FailureKind::from(e), message: e.to_string() }
     }
 }
 
@@ -137,6 +148,54 @@ impl<T: fmt::Debug, E: fmt::Debug> TestOutput for Result<T, E> {
         match self {
             Ok(v) => Ok(format!("{v:?}")),
             Err(e) => Err(format!("the test returned Err({e:?})")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use simloop_executor::{sleep, yield_now, Runtime};
+    use std::time::Duration;
+
+    /// Each error the executor can end a run with, with its class, as a real run makes it.
+    fn run_errors() -> Vec<RunError> {
+        let deadlock = Runtime::new().try_block_on(std::future::pending::<()>());
+        let spin = Runtime::builder().step_limit(50).build().try_block_on(async {
+            loop {
+                yield_now().await;
+            }
+        });
+        let endless =
+            Runtime::builder().time_limit(Duration::from_secs(10)).build().try_block_on(async {
+                loop {
+                    sleep(Duration::from_secs(1)).await;
+                }
+            });
+        let panicked = Runtime::new().try_block_on(async { panic!("boom") });
+        [deadlock, spin, endless, panicked].into_iter().map(|r| r.unwrap_err()).collect()
+    }
+
+    #[test]
+    fn the_kind_agrees_with_the_executors_class() {
+        let classes: Vec<(&str, FailureKind)> =
+            run_errors().iter().map(|e| (e.class(), FailureKind::from(e))).collect();
+        assert_eq!(
+            classes,
+            [
+                ("deadlock", FailureKind::Deadlock),
+                ("step-limit", FailureKind::StepLimit),
+                ("time-limit", FailureKind::TimeLimit),
+                ("panic", FailureKind::Panic),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_failure_from_an_error_keeps_its_report() {
+        for e in run_errors() {
+            let f = Failure::from(&e);
+            assert_eq!((f.kind, f.message), (FailureKind::from(&e), e.to_string()));
         }
     }
 }
