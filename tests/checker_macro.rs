@@ -31,6 +31,49 @@ async fn the_seed_option_seeds_the_run() {
     assert_eq!(random_u64(), first_draw_of_seed_42());
 }
 
+#[simloop::test(crate = "simloop", seed = 42)]
+async fn the_crate_option_names_the_facade() {
+    assert_eq!(random_u64(), first_draw_of_seed_42());
+}
+
+/// A test kit that re-exports simloop under a path of its own, with a `run_test` that
+/// notes it was called: a test written with `crate = "crate::kit::sim"` runs through it.
+mod kit {
+    pub mod sim {
+        pub use ::simloop::test;
+        pub mod checker {
+            pub mod __private {
+                pub use ::simloop::checker::__private::*;
+                use ::simloop::checker::{RunOutcome, TestOutput};
+                use std::cell::Cell;
+                use std::future::Future;
+
+                thread_local! {
+                    /// Set by this kit's `run_test`, on the test's thread.
+                    pub static THROUGH_KIT: Cell<bool> = const { Cell::new(false) };
+                }
+
+                pub fn run_test<F, Fut>(info: TestInfo, options: Explore, test: F) -> RunOutcome
+                where
+                    F: FnMut() -> Fut,
+                    Fut: Future,
+                    Fut::Output: TestOutput + 'static,
+                {
+                    THROUGH_KIT.with(|c| c.set(true));
+                    ::simloop::checker::__private::run_test(info, options, test)
+                }
+            }
+        }
+    }
+}
+
+#[kit::sim::test(crate = "crate::kit::sim", seed = 42)]
+async fn the_crate_option_takes_a_re_exported_path() {
+    let through_kit = kit::sim::checker::__private::THROUGH_KIT.with(|c| c.get());
+    assert!(through_kit, "the expansion did not go through crate = \"crate::kit::sim\"");
+    assert_eq!(random_u64(), first_draw_of_seed_42());
+}
+
 #[simloop::test(seeds = 100, policy = "pct:2:50", check_determinism)]
 async fn a_correct_program_passes_a_pct_sweep_with_determinism_checks() {
     let balance = Rc::new(Cell::new(100));

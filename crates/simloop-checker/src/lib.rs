@@ -63,8 +63,11 @@ pub use replay::{policy_env, Replay, ReplayError};
 pub use snapshot::{snapshot_dir, TraceSource, View};
 pub use timeline::{symbol, timeline, TIMELINE_WIDTH};
 
-/// What the macros expand to; not a public API.
+/// What the macros expand to (`#[simloop::test]`, reached as
+/// `::simloop::checker::__private`, and the snapshot macros); not a public API: it changes
+/// with the macros, so the checker's public API is what users call.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::{assert_trace_snapshot, parse_policy, run_test, Explore, TestInfo};
     pub use insta;
 }

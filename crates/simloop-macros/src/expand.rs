@@ -2,16 +2,21 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
+use simloop_executor::Policy;
 use syn::parse::Parser;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
-use syn::{Expr, ExprLit, ItemFn, Lit, Meta, Token};
+use syn::{Expr, ExprLit, ItemFn, Lit, LitStr, Meta, Token};
 
-/// The parsed options, as builder calls on `Explore`.
+/// The parsed options: builder calls on `Explore`, and what the expansion needs besides.
 #[derive(Default)]
 struct Options {
     calls: Vec<TokenStream>,
+    /// `policy = "..."`, already checked with `Policy::from_str`.
+    policy: Option<LitStr>,
     snapshot: bool,
+    /// `crate = "..."`: the path of the `simloop` facade (default `::simloop`).
+    krate: Option<syn::Path>,
 }
 
 fn int(expr: &Expr) -> syn::Result<u64> {
@@ -21,11 +26,30 @@ fn int(expr: &Expr) -> syn::Result<u64> {
     }
 }
 
-fn string(expr: &Expr) -> syn::Result<String> {
+fn string(expr: &Expr) -> syn::Result<&LitStr> {
     match expr {
-        Expr::Lit(ExprLit { lit: Lit::Str(s), .. }) => Ok(s.value()),
+        Expr::Lit(ExprLit { lit: Lit::Str(s), .. }) => Ok(s),
         other => Err(syn::Error::new(other.span(), "expected a string literal")),
     }
+}
+
+/// `policy = "..."`: parsed with the runtime's own `Policy::from_str`, so a policy the
+/// runtime would refuse is a compile error on the literal, with the runtime's message.
+fn check_policy(lit: &LitStr) -> syn::Result<()> {
+    match lit.value().parse::<Policy>() {
+        Ok(_) => Ok(()),
+        Err(e) => Err(syn::Error::new(lit.span(), format!("unknown policy: {e}"))),
+    }
+}
+
+/// `crate = "..."`: a path such as `simloop` or `::my_kit::simloop`.
+fn crate_path(lit: &LitStr) -> syn::Result<syn::Path> {
+    lit.parse().map_err(|_| {
+        syn::Error::new(
+            lit.span(),
+            "expected the path of the simloop crate, such as \"simloop\" or \"::my_kit::simloop\"",
+        )
+    })
 }
 
 fn flag(meta: &Meta) -> syn::Result<bool> {
@@ -42,7 +66,6 @@ fn flag(meta: &Meta) -> syn::Result<bool> {
 fn parse_options(attr: TokenStream) -> syn::Result<Options> {
     let metas = Punctuated::<Meta, Token![,]>::parse_terminated.parse2(attr)?;
     let mut o = Options::default();
-    let c = quote!(::simloop::checker);
     for meta in metas {
         let name = meta.path().get_ident().map(|i| i.to_string()).unwrap_or_default();
         let value = || match &meta {
@@ -59,18 +82,11 @@ fn parse_options(attr: TokenStream) -> syn::Result<Options> {
                 o.calls.push(quote!(.seed(#n)));
             }
             "policy" => {
-                let p = string(value()?)?;
-                if !["fifo", "random", "pct"].iter().any(|k| p == *k) && !p.starts_with("pct:") {
-                    return Err(syn::Error::new(
-                        value()?.span(),
-                        "unknown policy: use \"fifo\", \"random\", \"pct\", \"pct:<depth>\" or \
-                         \"pct:<depth>:<steps>\"",
-                    ));
-                }
-                o.calls.push(
-                    quote!(.policy(#c::parse_policy(#p).expect("a policy checked by the macro"))),
-                );
+                let lit = string(value()?)?;
+                check_policy(lit)?;
+                o.policy = Some(lit.clone());
             }
+            "crate" => o.krate = Some(crate_path(string(value()?)?)?),
             "step_limit" => {
                 let n = int(value()?)?;
                 o.calls.push(quote!(.step_limit(#n)));
@@ -90,7 +106,7 @@ fn parse_options(attr: TokenStream) -> syn::Result<Options> {
             "snapshot" => o.snapshot = flag(&meta)?,
             "wall_clock" => {
                 let v = value()?;
-                let text = string(v)?;
+                let text = string(v)?.value();
                 let parts: Vec<u64> = text.split(':').filter_map(|p| p.parse().ok()).collect();
                 let [h, m, s] = parts[..] else {
                     return Err(syn::Error::new(v.span(), "expected \"HH:MM:SS\""));
@@ -101,7 +117,7 @@ fn parse_options(attr: TokenStream) -> syn::Result<Options> {
                 return Err(syn::Error::new(
                     meta.path().span(),
                     "unknown option: expected seeds, seed, policy, step_limit, time_limit, \
-                     check_determinism, allow_leaks, wall_clock or snapshot",
+                     check_determinism, allow_leaks, wall_clock, snapshot or crate",
                 ))
             }
         }
@@ -153,7 +169,13 @@ fn expand(attr: TokenStream, func: &ItemFn) -> syn::Result<TokenStream> {
     let output = &sig.output;
     let body = &func.block;
     let calls = &options.calls;
-    let c = quote!(::simloop::checker);
+    // Every name the expansion uses goes through the checker's `__private` module: what it
+    // holds may change with this macro, the checker's public API need not.
+    let krate = options.krate.map_or_else(|| quote!(::simloop), |p| quote!(#p));
+    let c = quote!(#krate::checker::__private);
+    let policy = options
+        .policy
+        .map(|p| quote!(.policy(#c::parse_policy(#p).expect("a policy checked by the macro"))));
     let snapshot = options.snapshot.then(|| quote!(#c::assert_trace_snapshot!(&__simloop_run);));
     let span = Span::call_site();
     Ok(quote_spanned! {span=>
@@ -167,7 +189,7 @@ fn expand(attr: TokenStream, func: &ItemFn) -> syn::Result<TokenStream> {
                 target_tmpdir: ::core::option_env!("CARGO_TARGET_TMPDIR"),
                 ignored: #ignored,
             };
-            let __simloop_options = #c::Explore::new() #(#calls)*;
+            let __simloop_options = #c::Explore::new() #(#calls)* #policy;
             async fn __simloop_body() #output #body
             #[allow(unused_variables)]
             let __simloop_run = #c::run_test(__simloop_info, __simloop_options, __simloop_body);
@@ -202,6 +224,73 @@ mod tests {
         assert!(expand_str("sedes = 3", "async fn t() {}").contains("unknown option"));
         assert!(expand_str("policy = \"lifo\"", "async fn t() {}").contains("unknown policy"));
         assert!(expand_str("", "#[test] async fn t() {}").contains("remove #[test]"));
+    }
+
+    /// The error `expand` returns for `attr`.
+    fn expand_err(attr: &str) -> syn::Error {
+        let func: ItemFn = syn::parse_str("async fn t() {}").unwrap();
+        match expand(attr.parse().unwrap(), &func) {
+            Ok(ts) => panic!("{attr} expanded: {ts}"),
+            Err(e) => e,
+        }
+    }
+
+    #[test]
+    fn a_bad_policy_is_a_compile_error_on_its_literal_with_the_runtimes_message() {
+        let attr = "seeds = 3, policy = \"pct:x\"";
+        let e = expand_err(attr);
+        let runtime = "pct:x".parse::<Policy>().unwrap_err();
+        assert_eq!(e.to_string(), format!("unknown policy: {runtime}"));
+        assert!(e.to_string().contains("use fifo, random, pct"), "{e}");
+        // The span is the string literal's: columns 20..27 of `seeds = 3, policy = "pct:x"`.
+        let span = e.span();
+        assert_eq!(span.source_text().as_deref(), Some("\"pct:x\""));
+        let literal = attr.find('"').unwrap();
+        assert_eq!((span.start().column, span.end().column), (literal, attr.len()));
+        // What the compiler sees: a compile_error! carrying that message, the function kept.
+        let out = expand_str(attr, "async fn t() {}");
+        assert!(out.contains("compile_error !"), "{out}");
+        assert!(out.contains("is not a scheduling policy"), "{out}");
+        assert!(out.contains("fn t"), "{out}");
+    }
+
+    #[test]
+    fn every_policy_the_runtime_accepts_passes_the_macro() {
+        for p in ["fifo", "random", "pct", "pct:2", "pct:2:50", "pct(depth=2,steps=50)", " Random "]
+        {
+            let out = expand_str(&format!("policy = {p:?}"), "async fn t() {}");
+            assert!(!out.contains("compile_error"), "{p}: {out}");
+            assert!(out.contains(&format!("parse_policy ({p:?})")), "{p}: {out}");
+        }
+    }
+
+    #[test]
+    fn the_expansion_reaches_the_checker_only_through_private() {
+        let out = expand_str("policy = \"random\", snapshot", "async fn t() {}");
+        let private = ":: simloop :: checker :: __private ::";
+        for name in ["TestInfo {", "Explore", "run_test", "parse_policy", "assert_trace_snapshot"] {
+            assert!(out.contains(&format!("{private} {name}")), "{name}: {out}");
+        }
+        assert_eq!(
+            out.matches(":: checker ::").count(),
+            out.matches(private).count(),
+            "a checker path outside __private: {out}"
+        );
+    }
+
+    #[test]
+    fn the_crate_option_replaces_the_path_of_the_facade() {
+        let out = expand_str("crate = \"my_kit::sim\", snapshot", "async fn t() {}");
+        assert!(!out.contains(":: simloop ::"), "{out}");
+        assert!(out.contains("my_kit :: sim :: checker :: __private :: run_test"), "{out}");
+        assert!(out.contains("my_kit :: sim :: checker :: __private :: assert_trace_snapshot"));
+        let leading = expand_str("crate = \"::simloop\"", "async fn t() {}");
+        assert!(leading.contains(":: simloop :: checker :: __private :: run_test"), "{leading}");
+        let e = expand_err("crate = \"not a path\"");
+        assert!(e.to_string().starts_with("expected the path of the simloop crate"), "{e}");
+        assert_eq!(e.span().source_text().as_deref(), Some("\"not a path\""));
+        let e = expand_err("crate = simloop");
+        assert_eq!(e.to_string(), "expected a string literal");
     }
 
     #[test]
