@@ -101,7 +101,58 @@ fn step_limit_stops_a_spinning_task_with_the_seed() {
         "{text}"
     );
     assert!(text.contains("Builder::step_limit"));
+    assert!(text.contains("the busiest task of the last steps: main"), "{text}");
+    assert!(text.contains("Virtual time stood still, so a task is probably spinning"), "{text}");
     assert_eq!(err.class(), "step-limit");
+}
+
+#[test]
+fn step_limit_tells_a_timer_loop_from_a_spin_and_names_the_looping_task() {
+    let mut rt = Runtime::builder().step_limit(1000).no_time_limit().build();
+    let err = rt
+        .try_block_on(async {
+            let quiet = spawn_named("quiet", async { sleep(secs(1_000_000)).await });
+            spawn_named("ticker", async {
+                loop {
+                    sleep(Duration::from_millis(1)).await;
+                }
+            })
+            .await
+            .unwrap();
+            quiet.await.unwrap();
+        })
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("the busiest task of the last steps: ticker"), "{text}");
+    assert!(text.contains("Virtual time kept moving"), "{text}");
+    assert!(text.contains("SIMLOOP_TIME_LIMIT"), "{text}");
+    match err {
+        RunError::StepLimit { task, time_moving, .. } => {
+            assert_eq!((task.as_str(), time_moving), ("ticker", true))
+        }
+        other => panic!("expected a step limit, got {other}"),
+    }
+}
+
+#[test]
+fn the_default_time_limit_stops_an_endless_sleep_loop_at_a_day() {
+    let mut rt = Runtime::new();
+    let err = rt
+        .try_block_on(async {
+            spawn_named("poller", async {
+                loop {
+                    sleep(secs(1)).await;
+                }
+            })
+            .await
+            .unwrap();
+        })
+        .unwrap_err();
+    assert_eq!(rt.now(), Instant::ZERO + simloop::DEFAULT_TIME_LIMIT);
+    let text = err.to_string();
+    assert!(text.contains("past the limit of 86400.000s"), "{text}");
+    assert!(text.contains("it was set by poller"), "{text}");
+    assert_eq!(err.class(), "time-limit");
 }
 
 #[test]

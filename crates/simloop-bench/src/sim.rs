@@ -42,8 +42,10 @@ impl Raw {
     }
 }
 
+/// A runtime without limits: the big workloads run millions of steps, and the traced side
+/// keeps its whole trace (as every earlier table measured it).
 fn runtime(tracing: bool) -> Runtime {
-    Runtime::builder().tracing(tracing).no_step_limit().build()
+    Runtime::builder().tracing(tracing).no_step_limit().no_time_limit().no_trace_limit().build()
 }
 
 fn timed(tracing: bool, main: impl Future<Output = ()>) -> Raw {

@@ -175,6 +175,12 @@ impl Explore {
         if let Some(on) = o.check_determinism {
             self.check_determinism = on;
         }
+        if let Some(n) = o.step_limit {
+            self.step_limit = Some(n);
+        }
+        if let Some(secs) = o.time_limit_secs {
+            self.time_limit = Some(Duration::from_secs(secs));
+        }
         self
     }
 

@@ -9,6 +9,8 @@
 //! | `SIMLOOP_SEEDS` | how many seeds a sweep runs | the test's `seeds` |
 //! | `SIMLOOP_POLICY` | `fifo`, `random`, `pct`, `pct:<depth>` or `pct:<depth>:<steps>` | `fifo` for one seed, `random` for a sweep |
 //! | `SIMLOOP_CHECK_DETERMINISM` | `1`: run every seed twice and compare the traces | `0` |
+//! | `SIMLOOP_STEP_LIMIT` | each run's step limit | the test's `step_limit`, else `DEFAULT_STEP_LIMIT` (1,000,000) |
+//! | `SIMLOOP_TIME_LIMIT` | each run's virtual-time limit, in seconds | the test's `time_limit`, else `DEFAULT_TIME_LIMIT` (a day) |
 //! | `SIMLOOP_ORACLE_PROGRAMS` | how many generated programs `tests/program_oracle.rs` compares with CPython | 300 |
 //! | `SIMLOOP_ORACLE_SEED` | which ones (decimal or `0x` hex) | `0x5eed` |
 //! | `SIMLOOP_ORACLE_EAGER_CANCEL` | `1`: the oracle's Python side runs plain CPython order (read by `tests/oracle/program_batch.py`) | unset |
@@ -27,6 +29,10 @@ pub const SEEDS: &str = "SIMLOOP_SEEDS";
 pub const POLICY: &str = "SIMLOOP_POLICY";
 /// `SIMLOOP_CHECK_DETERMINISM`: run every seed twice and compare the traces.
 pub const CHECK_DETERMINISM: &str = "SIMLOOP_CHECK_DETERMINISM";
+/// `SIMLOOP_STEP_LIMIT`: each run's step limit.
+pub const STEP_LIMIT: &str = "SIMLOOP_STEP_LIMIT";
+/// `SIMLOOP_TIME_LIMIT`: each run's virtual-time limit, in seconds.
+pub const TIME_LIMIT: &str = "SIMLOOP_TIME_LIMIT";
 /// `SIMLOOP_ORACLE_PROGRAMS`: how many programs the differential test against CPython runs.
 pub const ORACLE_PROGRAMS: &str = "SIMLOOP_ORACLE_PROGRAMS";
 /// `SIMLOOP_ORACLE_SEED`: the seed of the programs the differential test generates.
@@ -35,8 +41,17 @@ pub const ORACLE_SEED: &str = "SIMLOOP_ORACLE_SEED";
 pub const ORACLE_EAGER_CANCEL: &str = "SIMLOOP_ORACLE_EAGER_CANCEL";
 
 /// Every `SIMLOOP_*` variable simloop reads (the checker's, and the oracle tests').
-pub const KNOWN: &[&str] =
-    &[SEED, SEEDS, POLICY, CHECK_DETERMINISM, ORACLE_PROGRAMS, ORACLE_SEED, ORACLE_EAGER_CANCEL];
+pub const KNOWN: &[&str] = &[
+    SEED,
+    SEEDS,
+    POLICY,
+    CHECK_DETERMINISM,
+    STEP_LIMIT,
+    TIME_LIMIT,
+    ORACLE_PROGRAMS,
+    ORACLE_SEED,
+    ORACLE_EAGER_CANCEL,
+];
 
 /// A `SIMLOOP_*` variable whose value is not one of its accepted forms.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -117,6 +132,10 @@ pub struct Overrides {
     pub policy: Option<Policy>,
     /// `SIMLOOP_CHECK_DETERMINISM`: off for `0`, `false` or `no`, on for any other value.
     pub check_determinism: Option<bool>,
+    /// `SIMLOOP_STEP_LIMIT`.
+    pub step_limit: Option<u64>,
+    /// `SIMLOOP_TIME_LIMIT`, in seconds.
+    pub time_limit_secs: Option<u64>,
 }
 
 impl Overrides {
@@ -128,15 +147,17 @@ impl Overrides {
     }
 
     /// Parses the variables `lookup` gives (`None`: unset), in the order `SIMLOOP_SEEDS`,
-    /// `SIMLOOP_POLICY`, `SIMLOOP_SEED`, `SIMLOOP_CHECK_DETERMINISM`; the first malformed
-    /// one is the error.
+    /// `SIMLOOP_POLICY`, `SIMLOOP_SEED`, `SIMLOOP_CHECK_DETERMINISM`, `SIMLOOP_STEP_LIMIT`,
+    /// `SIMLOOP_TIME_LIMIT`; the first malformed one is the error.
     pub fn from_lookup(lookup: impl FnMut(&str) -> Option<String>) -> Result<Overrides, EnvError> {
         let mut vars = Vars(lookup);
         let seeds = vars.count(SEEDS)?;
         let policy = vars.policy(POLICY)?;
         let seed = vars.seed(SEED)?;
         let check_determinism = vars.flag(CHECK_DETERMINISM);
-        Ok(Overrides { seed, seeds, policy, check_determinism })
+        let step_limit = vars.count(STEP_LIMIT)?;
+        let time_limit_secs = vars.count(TIME_LIMIT)?;
+        Ok(Overrides { seed, seeds, policy, check_determinism, step_limit, time_limit_secs })
     }
 }
 
@@ -264,6 +285,8 @@ mod tests {
             (SEEDS, "30"),
             (POLICY, "random"),
             (CHECK_DETERMINISM, "1"),
+            (STEP_LIMIT, "5000"),
+            (TIME_LIMIT, "60"),
         ]))
         .unwrap();
         assert_eq!(
@@ -272,8 +295,15 @@ mod tests {
                 seed: Some(42),
                 seeds: Some(30),
                 policy: Some(Policy::Random),
-                check_determinism: Some(true)
+                check_determinism: Some(true),
+                step_limit: Some(5000),
+                time_limit_secs: Some(60),
             }
+        );
+        let e = crate::Explore::new().with_overrides(o);
+        assert_eq!(
+            (e.step_limit, e.time_limit),
+            (Some(5000), Some(std::time::Duration::from_secs(60)))
         );
         let empty = Overrides::from_lookup(vars(&[(SEED, " "), (POLICY, "")])).unwrap();
         assert_eq!(empty, Overrides::default());

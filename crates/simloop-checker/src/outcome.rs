@@ -48,8 +48,10 @@ impl FailureKind {
                  will ever complete; complete it, or put a timeout around the wait"
             }
             FailureKind::StepLimit => {
-                "a task spins (yield_now() or a zero sleep in a loop that never ends); find it \
-                 in the last events, or raise step_limit if the run is just long"
+                "a task spins (yield_now() or a zero sleep in a loop that never ends) or sleeps \
+                 in a loop that never ends (the message above says which, and names the \
+                 busiest task); find it in the last events, or raise step_limit if the run is \
+                 just long"
             }
             FailureKind::TimeLimit => {
                 "a task sleeps in a loop that never ends; find it in the last events, or raise \

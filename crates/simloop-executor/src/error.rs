@@ -38,12 +38,17 @@ pub enum RunError {
     /// The main future is pending, nothing is ready and no timer is pending: it can never
     /// finish. The report names every live task and what it waits on.
     Deadlock(Box<DeadlockReport>),
-    /// More steps ran than the step limit allows: a task is probably spinning.
+    /// More steps ran than the step limit allows: a task is probably spinning, or sleeping
+    /// in a loop that never ends.
     StepLimit {
         /// The limit.
         limit: u64,
         /// The virtual time when it was reached.
         at: Instant,
+        /// The task that took the most of the last steps (the looping one), by name.
+        task: String,
+        /// Whether virtual time moved over the last steps: a timer loop rather than a spin.
+        time_moving: bool,
         /// The run's seed.
         seed: u64,
         /// The run's policy.
@@ -57,6 +62,8 @@ pub enum RunError {
         limit: Instant,
         /// The deadline that would have passed it.
         next_deadline: Instant,
+        /// The task that set that timer, by name.
+        task: String,
         /// The run's seed.
         seed: u64,
         /// The run's policy.
@@ -79,19 +86,37 @@ impl fmt::Display for RunError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             RunError::Deadlock(report) => write!(f, "{report}"),
-            RunError::StepLimit { limit, at, seed, policy, tail } => write!(
-                f,
-                "step limit reached: {limit} steps ran by virtual time {at} (seed {seed:#x}, \
-                 policy {policy}); a task is probably spinning (yield_now() or a zero sleep \
-                 in a loop). Raise it with Builder::step_limit if the run is just long.\n\
-                 last events:\n{tail}"
-            ),
-            RunError::TimeLimit { limit, next_deadline, seed, policy, tail } => write!(
+            RunError::StepLimit { limit, at, task, time_moving, seed, policy, tail } => {
+                write!(
+                    f,
+                    "step limit reached: {limit} steps ran by virtual time {at} (seed {seed:#x}, \
+                     policy {policy}); the busiest task of the last steps: {task}. "
+                )?;
+                if *time_moving {
+                    f.write_str(
+                        "Virtual time kept moving, so a task probably sleeps in a loop that \
+                         never ends: a time limit stops it sooner (Builder::time_limit, \
+                         #[simloop::test(time_limit = SECONDS)] or SIMLOOP_TIME_LIMIT).",
+                    )?;
+                } else {
+                    f.write_str(
+                        "Virtual time stood still, so a task is probably spinning (yield_now() \
+                         or a zero sleep in a loop).",
+                    )?;
+                }
+                write!(
+                    f,
+                    " Raise it with Builder::step_limit (or #[simloop::test(step_limit = N)]) \
+                     if the run is just long.\nlast events:\n{tail}"
+                )
+            }
+            RunError::TimeLimit { limit, next_deadline, task, seed, policy, tail } => write!(
                 f,
                 "virtual time limit reached: the next timer fires at {next_deadline}, past the \
-                 limit of {limit} (seed {seed:#x}, policy {policy}); a task probably sleeps in \
-                 a loop that never ends. Raise it with Builder::time_limit if the run is just \
-                 long.\nlast events:\n{tail}"
+                 limit of {limit} (seed {seed:#x}, policy {policy}); it was set by {task}, which \
+                 probably sleeps in a loop that never ends. Raise it with Builder::time_limit \
+                 (or #[simloop::test(time_limit = SECONDS)], SIMLOOP_TIME_LIMIT) if the run is \
+                 just long.\nlast events:\n{tail}"
             ),
             RunError::NestedBlockOn => f.write_str(
                 "block_on called inside a simloop runtime: a runtime cannot be nested; \

@@ -61,7 +61,7 @@ pub use log::{log_message, trace_note, trace_note_deadline};
 pub use panic::panic_message;
 pub use random::{random_range, random_u64, SimRng};
 pub use report::{DeadlockReport, RunReport, TaskReport};
-pub use runtime::builder::{Builder, DEFAULT_STEP_LIMIT};
+pub use runtime::builder::{Builder, DEFAULT_STEP_LIMIT, DEFAULT_TIME_LIMIT, DEFAULT_TRACE_LIMIT};
 pub use runtime::{run, Runtime};
 pub use sched::policy::{ParsePolicyError, Policy};
 pub use sched::rng::parse_seed;

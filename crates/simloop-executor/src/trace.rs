@@ -83,7 +83,7 @@ pub enum EventKind {
 /// kinds that have one (a child id, a deadline, an index into the text payloads), and the
 /// instant once per change of the clock. [`Trace::events`] builds the `Event` list on
 /// first use.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Trace {
     /// Per event: the task id, with the kind in the top byte.
     words: Vec<u64>,
@@ -96,13 +96,38 @@ pub struct Trace {
     /// Names set explicitly; other tasks are `Task-<id>`.
     names: BTreeMap<TaskId, Rc<str>>,
     elapsed: Instant,
+    /// Events recorded but no longer kept (see [`Trace::limit`]).
+    dropped: u64,
+    /// How many of the latest events are kept at least; `None`: all of them.
+    limit: Option<usize>,
+    /// When `words` reaches this length the oldest events beyond `limit` are forgotten.
+    compact_at: usize,
     events: OnceCell<Vec<Event>>,
     all_names: OnceCell<BTreeMap<TaskId, Rc<str>>>,
+}
+
+impl Default for Trace {
+    fn default() -> Trace {
+        Trace {
+            words: Vec::new(),
+            args: Vec::new(),
+            times: Vec::new(),
+            others: Vec::new(),
+            names: BTreeMap::new(),
+            elapsed: Instant::ZERO,
+            dropped: 0,
+            limit: None,
+            compact_at: usize::MAX,
+            events: OnceCell::new(),
+            all_names: OnceCell::new(),
+        }
+    }
 }
 
 impl PartialEq for Trace {
     fn eq(&self, other: &Trace) -> bool {
         self.elapsed == other.elapsed
+            && self.dropped == other.dropped
             && self.names == other.names
             && self.words.len() == other.words.len()
             && self.iter().eq(other.iter())
@@ -152,6 +177,70 @@ impl Trace {
         if kind == K_SPAWN && self.all_names.get().is_some() {
             self.all_names.take();
         }
+        if self.words.len() >= self.compact_at {
+            self.forget_oldest(self.words.len() - self.limit.unwrap_or(0));
+        }
+    }
+
+    /// Keeps at least the last `limit` events (and at most twice as many): older ones
+    /// are forgotten and counted, so a runaway run's trace stays bounded. `None` keeps
+    /// every event.
+    pub(crate) fn set_limit(&mut self, limit: Option<usize>) {
+        self.limit = limit.map(|n| n.max(1));
+        self.compact_at = self.limit.map_or(usize::MAX, |n| n.saturating_mul(2));
+    }
+
+    /// How many of the latest events this trace keeps at least (`None`: all).
+    pub fn limit(&self) -> Option<usize> {
+        self.limit
+    }
+
+    /// How many events were recorded but are no longer kept, the oldest first (see
+    /// [`Builder::trace_limit`](crate::Builder::trace_limit)).
+    pub fn dropped(&self) -> u64 {
+        self.dropped
+    }
+
+    /// Forgets the oldest `k` events.
+    #[cold]
+    fn forget_oldest(&mut self, k: usize) {
+        let k = k.min(self.words.len());
+        let old = &self.words[..k];
+        let args = old.iter().filter(|w| has_arg(**w >> KIND_SHIFT)).count();
+        let others = old.iter().filter(|w| **w >> KIND_SHIFT == K_OTHER).count();
+        let at_k = self.times.iter().take_while(|(first, _)| *first <= k).last().map(|t| t.1);
+        self.words.drain(..k);
+        self.args.drain(..args);
+        self.others.drain(..others);
+        let mut arg = 0;
+        for w in &self.words {
+            let kind = *w >> KIND_SHIFT;
+            if kind == K_OTHER {
+                self.args[arg] -= others as u64;
+            }
+            if has_arg(kind) {
+                arg += 1;
+            }
+        }
+        let later = self.times.iter().filter(|(first, _)| *first > k).map(|(f, t)| (f - k, *t));
+        let mut times: Vec<(usize, Instant)> = at_k.map(|t| (0, t)).into_iter().collect();
+        times.extend(later);
+        self.times = times;
+        self.dropped += k as u64;
+        self.events.take();
+        self.all_names.take();
+    }
+
+    /// The line that says how many earlier events are not kept, if any.
+    fn dropped_line(&self) -> Option<String> {
+        (self.dropped > 0).then(|| {
+            format!(
+                "-- {} earlier events not kept (a trace keeps the last {} or more; \
+                 Builder::trace_limit)",
+                self.dropped,
+                self.limit.unwrap_or(0)
+            )
+        })
     }
 
     fn decode(&self, at: Instant, word: u64, arg: u64) -> Event {
@@ -222,7 +311,7 @@ impl Trace {
         self.events.get_or_init(|| self.iter().collect())
     }
 
-    /// Number of events recorded.
+    /// Number of events kept (recorded, minus [`Trace::dropped`]).
     pub fn len(&self) -> usize {
         self.words.len()
     }
@@ -277,7 +366,7 @@ impl Trace {
 
     /// The canonical text: log lines, then `-- elapsed`. What snapshots hold.
     pub fn text(&self) -> String {
-        let mut out = String::new();
+        let mut out = self.dropped_line().map(|l| l + "\n").unwrap_or_default();
         for (at, name, msg) in self.logs() {
             out.push_str(&Trace::line(at, &name, &msg));
             out.push('\n');
@@ -288,7 +377,7 @@ impl Trace {
 
     /// Every event, one per line, then `-- elapsed`.
     pub fn verbose(&self) -> String {
-        let mut out = String::new();
+        let mut out = self.dropped_line().map(|l| l + "\n").unwrap_or_default();
         for e in self.iter() {
             out.push_str(&Trace::line(e.at, &self.name(e.task), &self.describe(&e.kind)));
             out.push('\n');
@@ -310,6 +399,22 @@ impl Trace {
             .collect();
         v.reverse();
         v
+    }
+
+    /// Among the last `n` events: the task with the most of them (callbacks aside), and the
+    /// instant of the oldest. What a runaway report names as the looping task and uses to
+    /// tell a timer loop (time moves) from a spin (time stands still).
+    pub fn recent_activity(&self, n: usize) -> Option<(TaskId, Instant)> {
+        let mut counts: BTreeMap<u64, usize> = BTreeMap::new();
+        let mut oldest = None;
+        for (at, word, _) in self.raw_rev().take(n) {
+            oldest = Some(at);
+            if word & TASK_MASK != 0 {
+                *counts.entry(word & TASK_MASK).or_default() += 1;
+            }
+        }
+        let busiest = counts.iter().max_by_key(|(id, c)| (**c, std::cmp::Reverse(**id)))?;
+        Some((TaskId(*busiest.0), oldest?))
     }
 
     /// The last `n` events of the run, rendered (for failure reports).
@@ -379,6 +484,43 @@ mod tests {
         );
         assert_eq!(t.last_events_of(b, 2), vec!["1.000s log hi", "1.000s finished"]);
         assert_eq!(t.logs(), vec![(t1, "Task-7".to_string(), "hi".to_string())]);
+    }
+
+    #[test]
+    fn a_limited_trace_keeps_the_latest_events_exactly() {
+        let kinds = |i: u64| match i % 5 {
+            0 => EventKind::Sleep { until: Instant::from_secs(i + 1) },
+            1 => EventKind::TimerFired,
+            2 => EventKind::Log(format!("log {i}")),
+            3 => EventKind::Spawn { child: TaskId(i) },
+            _ => EventKind::Note(format!("note {i}")),
+        };
+        let events: Vec<Event> = (0..103)
+            .map(|i| Event {
+                at: Instant::from_secs(i / 3),
+                task: TaskId(1 + i % 2),
+                kind: kinds(i),
+            })
+            .collect();
+        let mut t = Trace::default();
+        t.set_limit(Some(10));
+        for e in &events {
+            t.push(e.clone());
+        }
+        // Forgotten in chunks: between 10 and 20 of the latest events stay, in order.
+        let kept = t.len();
+        assert!((10..20).contains(&kept), "{kept}");
+        assert_eq!(t.dropped(), (103 - kept) as u64);
+        assert_eq!(t.events(), &events[103 - kept..]);
+        assert_eq!(t.logs().last().unwrap().2, "log 102");
+        assert!(t.text().starts_with(&format!("-- {} earlier events not kept", t.dropped())));
+        let mut all = Trace::default();
+        for e in &events {
+            all.push(e.clone());
+        }
+        assert_eq!(all.dropped(), 0);
+        assert_eq!(all.len(), 103);
+        assert!(all.text().starts_with("   0.000s  Task-1"));
     }
 
     #[test]

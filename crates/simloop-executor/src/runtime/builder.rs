@@ -8,9 +8,21 @@ use crate::sched::policy::Policy;
 use crate::sched::scheduler::Scheduler;
 use crate::time::instant::Instant;
 
-/// The default step limit: generous for real tests, small enough to stop a spinning task
-/// within seconds.
-pub const DEFAULT_STEP_LIMIT: u64 = 100_000_000;
+/// The default step limit (task polls and callbacks), as shuttle's: generous for real
+/// tests, small enough to stop a spinning task within seconds, even in a debug build.
+pub const DEFAULT_STEP_LIMIT: u64 = 1_000_000;
+
+/// The default virtual-time limit: one day. A test of hours of retries runs well inside
+/// it; `loop { sleep(Duration::from_secs(1)).await }` stops after 86,400 iterations, a
+/// fraction of a second. Raise it with [`Builder::time_limit`] (or, under the checker,
+/// `#[simloop::test(time_limit = ...)]` or `SIMLOOP_TIME_LIMIT`).
+pub const DEFAULT_TIME_LIMIT: Duration = Duration::from_secs(24 * 3600);
+
+/// How many of the latest events a trace keeps by default: a runaway run's trace (and
+/// the failure report's files written from it) stays bounded, while any test whose trace
+/// one would read keeps all of it. Older events are forgotten in chunks and counted
+/// ([`Trace::dropped`](crate::Trace::dropped)); [`Builder::trace_limit`] changes it.
+pub const DEFAULT_TRACE_LIMIT: usize = 100_000;
 
 /// Configures a [`Runtime`](crate::Runtime); [`Builder::build`] makes it.
 ///
@@ -33,6 +45,7 @@ pub struct Builder {
     pub(super) wall_start: SystemTime,
     pub(super) step_limit: Option<u64>,
     pub(super) time_limit: Option<Instant>,
+    pub(super) trace_limit: Option<usize>,
     pub(super) tracing: bool,
     pub(super) echo: bool,
 }
@@ -45,7 +58,8 @@ impl Default for Builder {
             scheduler: None,
             wall_start: UNIX_EPOCH,
             step_limit: Some(DEFAULT_STEP_LIMIT),
-            time_limit: None,
+            time_limit: Some(Instant::ZERO.saturating_add(DEFAULT_TIME_LIMIT)),
+            trace_limit: Some(DEFAULT_TRACE_LIMIT),
             tracing: true,
             echo: false,
         }
@@ -61,6 +75,7 @@ impl fmt::Debug for Builder {
             .field("wall_start", &self.wall_start)
             .field("step_limit", &self.step_limit)
             .field("time_limit", &self.time_limit)
+            .field("trace_limit", &self.trace_limit)
             .field("tracing", &self.tracing)
             .field("echo", &self.echo)
             .finish()
@@ -68,8 +83,9 @@ impl fmt::Debug for Builder {
 }
 
 impl Builder {
-    /// A builder with seed 0, FIFO policy, tracing on, the default step limit and no
-    /// virtual-time limit.
+    /// A builder with seed 0, FIFO policy, tracing on, and the default step, virtual-time
+    /// and trace limits ([`DEFAULT_STEP_LIMIT`], [`DEFAULT_TIME_LIMIT`],
+    /// [`DEFAULT_TRACE_LIMIT`]).
     pub fn new() -> Builder {
         Builder::default()
     }
@@ -121,9 +137,43 @@ impl Builder {
     }
 
     /// Stops a run with [`RunError::TimeLimit`](crate::RunError::TimeLimit) before the
-    /// clock would pass this much virtual time.
+    /// clock would pass this much virtual time. Default [`DEFAULT_TIME_LIMIT`] (a day).
     pub fn time_limit(mut self, limit: Duration) -> Builder {
         self.time_limit = Some(Instant::ZERO.saturating_add(limit));
+        self
+    }
+
+    /// Removes the virtual-time limit.
+    pub fn no_time_limit(mut self) -> Builder {
+        self.time_limit = None;
+        self
+    }
+
+    /// Keeps at least the last `events` events of the trace (at most twice as many), and
+    /// forgets older ones, counting them. Default [`DEFAULT_TRACE_LIMIT`].
+    ///
+    /// ```
+    /// use simloop_executor::{log, Runtime};
+    /// let mut rt = Runtime::builder().trace_limit(100).build();
+    /// rt.block_on(async {
+    ///     for i in 0..1000 {
+    ///         log!("line {i}");
+    ///     }
+    /// });
+    /// let trace = rt.trace();
+    /// assert!(trace.len() >= 100 && trace.len() < 200);
+    /// assert_eq!(trace.dropped() as usize + trace.len(), 1000 + 2); // + main's start, end
+    /// assert!(trace.text().starts_with("-- "));
+    /// assert!(trace.text().contains("line 999"));
+    /// ```
+    pub fn trace_limit(mut self, events: usize) -> Builder {
+        self.trace_limit = Some(events);
+        self
+    }
+
+    /// Keeps every event of the trace, however long the run.
+    pub fn no_trace_limit(mut self) -> Builder {
+        self.trace_limit = None;
         self
     }
 

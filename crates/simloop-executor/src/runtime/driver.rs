@@ -12,6 +12,7 @@ use crate::sched::ready_queue::Step;
 use crate::sched::scheduler::Ready;
 use crate::task::header::Header;
 use crate::task::id::NO_TASK;
+use crate::time::instant::Instant;
 use crate::time::timer_queue::Slot;
 use crate::trace::EventKind;
 
@@ -28,6 +29,9 @@ pub(super) enum Drive<'a> {
 
 /// How many recorded events a limit's report shows.
 const TAIL_EVENTS: usize = 20;
+
+/// How many of the last events a step-limit report looks at to name the looping task.
+const RECENT_EVENTS: usize = 1000;
 
 impl Inner {
     /// Moves tasks woken from other threads into the ready queue.
@@ -84,13 +88,7 @@ impl Inner {
         self.steps.set(n);
         if let Some(limit) = self.step_limit {
             if n > limit {
-                return Err(RunError::StepLimit {
-                    limit,
-                    at: self.now(),
-                    seed: self.seed,
-                    policy: self.policy,
-                    tail: self.trace.borrow().tail(TAIL_EVENTS),
-                });
+                return Err(self.step_limit_error(limit));
             }
         }
         let step = {
@@ -122,6 +120,43 @@ impl Inner {
             None => {}
         }
         Ok(())
+    }
+
+    /// The step limit's report: the busiest recent task, and whether time was moving.
+    #[cold]
+    fn step_limit_error(&self, limit: u64) -> RunError {
+        let trace = self.trace.borrow();
+        let recent = trace.recent_activity(RECENT_EVENTS);
+        let ready = self.ready.borrow();
+        let task = recent.map(|(t, _)| t).or_else(|| (!ready.is_empty()).then(|| ready.owner(0)));
+        let time_moving = match recent {
+            Some((_, oldest)) => oldest < self.now(),
+            None => self.now() > Instant::ZERO,
+        };
+        RunError::StepLimit {
+            limit,
+            at: self.now(),
+            task: task.map_or_else(|| "(none)".into(), |t| trace.name(t)),
+            time_moving,
+            seed: self.seed,
+            policy: self.policy,
+            tail: trace.tail(TAIL_EVENTS),
+        }
+    }
+
+    /// The time limit's report: the task whose timer would pass it.
+    #[cold]
+    fn time_limit_error(&self, limit: Instant, deadline: Instant) -> RunError {
+        let trace = self.trace.borrow();
+        let owner = self.timers.borrow().next_owner();
+        RunError::TimeLimit {
+            limit,
+            next_deadline: deadline,
+            task: owner.map_or_else(|| "(none)".into(), |t| trace.name(t)),
+            seed: self.seed,
+            policy: self.policy,
+            tail: trace.tail(TAIL_EVENTS),
+        }
     }
 
     /// Runs steps, moving the clock when nothing is ready, until `mode` is satisfied (main
@@ -162,13 +197,7 @@ impl Inner {
                     };
                     if let Some(limit) = self.time_limit {
                         if deadline > limit {
-                            return Err(RunError::TimeLimit {
-                                limit,
-                                next_deadline: deadline,
-                                seed: self.seed,
-                                policy: self.policy,
-                                tail: self.trace.borrow().tail(TAIL_EVENTS),
-                            });
+                            return Err(self.time_limit_error(limit, deadline));
                         }
                     }
                     self.clock.advance_to(deadline);

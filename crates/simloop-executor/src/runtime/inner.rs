@@ -78,6 +78,7 @@ impl Inner {
         let scheduler = b.scheduler.unwrap_or_else(|| b.policy.scheduler(b.seed));
         let mut trace = Trace::default();
         trace.set_name(NO_TASK, "(callback)".into());
+        trace.set_limit(b.trace_limit);
         Inner {
             id,
             remote,

@@ -126,7 +126,9 @@ impl Runtime {
     pub fn take_trace(&self) -> Trace {
         let mut t = std::mem::take(&mut *self.inner.trace.borrow_mut());
         t.set_elapsed(self.inner.now());
-        self.inner.trace.borrow_mut().set_name(NO_TASK, "(callback)".into());
+        let mut fresh = self.inner.trace.borrow_mut();
+        fresh.set_name(NO_TASK, "(callback)".into());
+        fresh.set_limit(t.limit());
         t
     }
 

@@ -217,6 +217,12 @@ impl TimerQueue {
         self.order.peek().map(|Reverse((d, _, _))| *d).filter(|d| *d != Instant::MAX)
     }
 
+    /// On whose behalf the first pending timer at the earliest deadline was set.
+    pub(crate) fn next_owner(&self) -> Option<TaskId> {
+        let Reverse((_, b, _)) = self.order.peek()?;
+        self.buckets[*b as usize].items.iter().find(|s| s.waker.is_some()).map(|s| s.owner)
+    }
+
     /// Number of pending timers (including never-firing ones).
     #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
@@ -260,6 +266,7 @@ mod tests {
         q.insert(Instant::from_secs(2), (TaskId(3), usize::MAX), w.clone());
         q.insert(Instant::from_secs(1), (TaskId(4), usize::MAX), w.clone());
         assert_eq!(q.next_deadline(), Some(Instant::from_secs(1)));
+        assert_eq!(q.next_owner(), Some(TaskId(2)));
         assert_eq!(owners(&mut q, Instant::from_secs(1)), vec![2, 4]);
         assert_eq!(q.next_deadline(), Some(Instant::from_secs(2)));
         assert_eq!(owners(&mut q, Instant::from_secs(1)), Vec::<u64>::new());
