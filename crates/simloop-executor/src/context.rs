@@ -120,6 +120,11 @@ pub(crate) fn task_done() {
     with(|rt| rt.task_done());
 }
 
+/// The task being polled, if any.
+pub(crate) fn current_task_core() -> Option<Rc<dyn ErasedTask>> {
+    with(|rt| rt.current_task_core()).flatten()
+}
+
 /// Records a task's new name, if a runtime is current.
 pub(crate) fn rename(task: TaskId, name: Rc<str>) {
     with(|rt| rt.rename(task, name));

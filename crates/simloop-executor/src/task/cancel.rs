@@ -5,13 +5,15 @@ use crate::context;
 use crate::task::header::Header;
 use crate::trace::EventKind;
 
-/// Requests cancellation of the task; `false` if it is already done. The first request is
-/// recorded; a parked task is woken so that it sees the request at its next turn.
+/// Requests cancellation of the task (asyncio's `Task.cancel()`); `false` if it is already
+/// done. Every request counts (`cancelling()`); one that finds none waiting is recorded; a
+/// parked task is woken so that it sees the request at its next turn, where it goes to the
+/// task's innermost cancel scope, or drops the task's future if none is active.
 pub(crate) fn request_cancel(header: &Header) -> bool {
     if header.is_done() {
         return false;
     }
-    if header.mark_cancel_requested() {
+    if header.add_cancel_request() {
         context::record(header.id(), EventKind::CancelRequested);
     }
     header.wake();

@@ -55,45 +55,57 @@ where
         if header.is_done() {
             return Poll::Ready(());
         }
-        if this.stash.is_none() {
-            if header.cancel_requested() {
-                // Dropping the future is Rust's cancellation; its destructors run inside
-                // the runtime, so timers it registered are removed at once.
+        while this.stash.is_none() {
+            if header.must_cancel() && !header.deliver_to_scope() {
+                // No cancel scope is active: dropping the future is Rust's cancellation;
+                // its destructors run inside the runtime, so timers it registered are
+                // removed at once.
                 this.inner.set(None);
                 *this.stash = Some(Outcome::Cancelled);
-            } else {
-                let Some(fut) = this.inner.as_mut().as_pin_mut() else {
-                    return Poll::Ready(());
-                };
-                if !*this.started {
-                    *this.started = true;
-                    if *this.tracing {
-                        context::record(header.id(), EventKind::Start);
-                    }
-                }
-                let polled = catch_unwind(AssertUnwindSafe(|| fut.poll(cx)));
-                let done = match polled {
-                    Ok(Poll::Pending) => {
-                        header.remember_waker(cx.waker());
-                        context::end_poll(header);
-                        return Poll::Pending;
-                    }
-                    Ok(Poll::Ready(v)) => {
-                        if *this.tracing {
-                            context::record(header.id(), EventKind::Finished);
-                        }
-                        Outcome::Ok(v)
-                    }
-                    Err(payload) => {
-                        let msg = panic_message(payload.as_ref());
-                        context::record(header.id(), EventKind::Panicked(msg.clone()));
-                        header.set_panic(msg, payload);
-                        Outcome::Panicked
-                    }
-                };
-                this.inner.set(None);
-                *this.stash = Some(done);
+                break;
             }
+            // Otherwise a waiting cancellation now sits with the innermost scope, which
+            // sees it when this poll reaches it.
+            let Some(fut) = this.inner.as_mut().as_pin_mut() else {
+                return Poll::Ready(());
+            };
+            if !*this.started {
+                *this.started = true;
+                if *this.tracing {
+                    context::record(header.id(), EventKind::Start);
+                }
+            }
+            let polled = catch_unwind(AssertUnwindSafe(|| fut.poll(cx)));
+            let done = match polled {
+                Ok(Poll::Pending) => {
+                    if header.take_cancel_now() {
+                        // A scope re-raised its cancellation, or a timeout expired: it
+                        // goes on to the next scope out (or ends the task) in this step,
+                        // as an exception propagates in asyncio.
+                        continue;
+                    }
+                    header.remember_waker(cx.waker());
+                    context::end_poll(header);
+                    return Poll::Pending;
+                }
+                // A cancellation requested during the step that completed the future
+                // cancels the task (asyncio: "Task is cancelled right before coro stops").
+                Ok(Poll::Ready(_)) if header.must_cancel() => Outcome::Cancelled,
+                Ok(Poll::Ready(v)) => {
+                    if *this.tracing {
+                        context::record(header.id(), EventKind::Finished);
+                    }
+                    Outcome::Ok(v)
+                }
+                Err(payload) => {
+                    let msg = panic_message(payload.as_ref());
+                    context::record(header.id(), EventKind::Panicked(msg.clone()));
+                    header.set_panic(msg, payload);
+                    Outcome::Panicked
+                }
+            };
+            this.inner.set(None);
+            *this.stash = Some(done);
         }
         // A task that must outlive others (a cancelled task group's children) completes
         // only once they are done, as asyncio's TaskGroup waits for its children even

@@ -41,6 +41,12 @@ struct Extra {
     panic_msg: Option<String>,
     panic_payload: Option<Box<dyn Any + Send>>,
     more_callbacks: Vec<Option<Callback>>,
+    /// The cancel scopes active in the task, innermost last (see `task::scope`).
+    scopes: Vec<u32>,
+    /// The number the next scope gets.
+    next_scope: u32,
+    /// The scope a cancellation was delivered to, until it sees it.
+    delivered: Option<u32>,
 }
 
 /// The type-independent part of a task, shared by its handles and the runtime.
@@ -51,13 +57,20 @@ struct Extra {
 #[repr(C)]
 pub(crate) struct Header {
     state: Cell<TaskState>,
-    cancel_requested: Cell<bool>,
+    /// A cancellation waits to be delivered at the task's next turn (asyncio's
+    /// `_must_cancel`).
+    must_cancel: Cell<bool>,
+    /// A cancellation is to be delivered within the current poll (a scope re-raised, or a
+    /// timeout expired): the harness polls again at once.
+    cancel_now: Cell<bool>,
     future_alive: Cell<bool>,
     retrieved: Cell<bool>,
     /// Whether the task must outlive other tasks (`finish_after`).
     lingers: Cell<bool>,
     /// Whether `waker` was set (see `remember_waker`).
     has_waker: Cell<bool>,
+    /// Cancellation requests not yet withdrawn (asyncio's `cancelling()`).
+    cancels: Cell<u32>,
     waiting: Cell<WaitOn>,
     id: TaskId,
     callbacks: RefCell<Callbacks>,
@@ -85,7 +98,9 @@ impl Header {
             spawned_at,
             site,
             state: Cell::new(TaskState::Pending),
-            cancel_requested: Cell::new(false),
+            must_cancel: Cell::new(false),
+            cancel_now: Cell::new(false),
+            cancels: Cell::new(0),
             future_alive: Cell::new(true),
             lingers: Cell::new(false),
             has_waker: Cell::new(false),
@@ -183,15 +198,96 @@ impl Header {
         self.retrieved.set(true);
     }
 
-    /// Whether a cancellation was asked for.
+    /// Whether a cancellation waits to be delivered.
     #[inline]
-    pub(crate) fn cancel_requested(&self) -> bool {
-        self.cancel_requested.get()
+    pub(crate) fn must_cancel(&self) -> bool {
+        self.must_cancel.get()
     }
 
-    /// Notes a cancellation request; `true` the first time.
-    pub(crate) fn mark_cancel_requested(&self) -> bool {
-        !self.cancel_requested.replace(true)
+    /// Counts a cancellation request and marks it for delivery; `true` if none was
+    /// waiting already.
+    pub(crate) fn add_cancel_request(&self) -> bool {
+        self.cancels.set(self.cancels.get().saturating_add(1));
+        !self.must_cancel.replace(true)
+    }
+
+    /// Asks the harness to deliver a cancellation within the current poll; `count` adds
+    /// a request (a timeout expiring) rather than passing one on (a scope re-raising).
+    pub(crate) fn cancel_within_poll(&self, count: bool) {
+        if count {
+            self.cancels.set(self.cancels.get().saturating_add(1));
+        }
+        self.cancel_now.set(true);
+    }
+
+    /// Takes the request of [`Header::cancel_within_poll`], making it a waiting one.
+    #[inline]
+    pub(crate) fn take_cancel_now(&self) -> bool {
+        let now = self.cancel_now.replace(false);
+        if now {
+            self.must_cancel.set(true);
+        }
+        now
+    }
+
+    /// The number of cancellation requests not withdrawn (asyncio's `cancelling()`).
+    pub(crate) fn cancelling(&self) -> u32 {
+        self.cancels.get()
+    }
+
+    /// Withdraws one request (asyncio's `uncancel()`); returns how many remain, never
+    /// going below zero.
+    pub(crate) fn uncancel(&self) -> u32 {
+        let n = self.cancels.get().saturating_sub(1);
+        self.cancels.set(n);
+        n
+    }
+
+    /// Hands a waiting cancellation to the innermost active scope: `false` (nothing done)
+    /// if no scope is active, and the task is to be cancelled by dropping its future.
+    pub(crate) fn deliver_to_scope(&self) -> bool {
+        let delivered = self.extra_mut(|e| {
+            let top = *e.scopes.last()?;
+            e.delivered = Some(top);
+            Some(top)
+        });
+        if delivered.is_some() {
+            self.must_cancel.set(false);
+        }
+        delivered.is_some()
+    }
+
+    /// Opens a cancel scope in this task; returns its number.
+    pub(crate) fn push_scope(&self) -> u32 {
+        self.extra_mut(|e| {
+            let id = e.next_scope;
+            e.next_scope = e.next_scope.wrapping_add(1);
+            e.scopes.push(id);
+            id
+        })
+    }
+
+    /// Closes scope `id` (wherever it is on the stack).
+    pub(crate) fn pop_scope(&self, id: u32) {
+        self.extra_mut(|e| {
+            if let Some(i) = e.scopes.iter().rposition(|s| *s == id) {
+                e.scopes.remove(i);
+            }
+            if e.delivered == Some(id) {
+                e.delivered = None;
+            }
+        });
+    }
+
+    /// Whether a cancellation was delivered to scope `id` (and takes it).
+    pub(crate) fn take_delivery(&self, id: u32) -> bool {
+        self.extra_mut(|e| {
+            let hit = e.delivered == Some(id);
+            if hit {
+                e.delivered = None;
+            }
+            hit
+        })
     }
 
     /// Whether the task's future has not been dropped yet.

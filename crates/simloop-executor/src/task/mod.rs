@@ -19,6 +19,7 @@
 //! | [`Task<T>`](join::Task), [`Join`](join::Join) | `join.rs` | the typed handle, awaited by value or by reference |
 //! | [`TaskRef`](task_ref::TaskRef) | `task_ref.rs` | the untyped handle: what done callbacks receive and collections hold |
 //! | `request_cancel` | `cancel.rs` | asking for a cancellation, as every handle and combinator does |
+//! | [`catch_cancel`](scope::catch_cancel), [`Cancelled`](scope::Cancelled) | `scope.rs` | cancel scopes: where a cancellation is delivered, caught, cleaned up after, re-raised or refused |
 //!
 //! # States
 //!
@@ -31,6 +32,10 @@
 //! what: a timer, another task, `wait_all_tasks_blocked`, or a future simloop does not
 //! know. Its outcome is taken once by value (`task.await`, `take_result()`), or read by
 //! clone (`result()`, `(&task).await`); an error stays readable.
+//!
+//! A cancellation request counts (`cancelling()`, withdrawn by `uncancel()`, as asyncio
+//! 3.11 counts them) and waits (`must_cancel`) for the task's next turn; there it goes to
+//! the innermost cancel scope active in the task, or drops the task's future if none is.
 
 pub(crate) mod cancel;
 pub(crate) mod core;
@@ -39,5 +44,6 @@ pub(crate) mod harness;
 pub(crate) mod header;
 pub(crate) mod id;
 pub(crate) mod join;
+pub(crate) mod scope;
 pub(crate) mod state;
 pub(crate) mod task_ref;

@@ -1,0 +1,184 @@
+//! Cancel scopes: catching a task's cancellation, cleaning up with awaits, then re-raising
+//! it or refusing it, as asyncio code does with `except CancelledError`.
+//!
+//! When a task is cancelled ([`Task::cancel`](crate::Task::cancel), a failing task group,
+//! an expiring timeout, a cancelled `gather` or `wait_for`), the request is delivered at
+//! the task's next turn to the innermost scope active in it: [`catch_cancel`]'s inner
+//! future is dropped there and the scope returns `Err(Cancelled)`. The code after it is
+//! ordinary async code: it may await (close a connection, flush a log, sleep a backoff),
+//! log and spawn, and then re-raise the cancellation ([`Cancelled::reraise`]), which goes
+//! on to the next scope out in the same step, or ends the task as cancelled if there is
+//! none; or carry on, refusing it. A task with no active scope is cancelled by dropping its
+//! future.
+//!
+//! ```
+//! use simloop_executor::{catch_cancel, log, sleep, spawn, yield_now, Runtime};
+//! use std::time::Duration;
+//!
+//! let mut rt = Runtime::new();
+//! rt.block_on(async {
+//!     let worker = spawn(async {
+//!         match catch_cancel(sleep(Duration::from_secs(60))).await {
+//!             Ok(()) => "slept",
+//!             Err(cancelled) => {
+//!                 log!("cancelled: flushing");
+//!                 sleep(Duration::from_secs(1)).await; // cleanup may await
+//!                 log!("flushed");
+//!                 cancelled.reraise().await
+//!             }
+//!         }
+//!     });
+//!     yield_now().await;
+//!     worker.cancel();
+//!     assert!(worker.await.unwrap_err().is_cancelled());
+//!     log!("worker gone");
+//! });
+//! assert_eq!(rt.trace().text(), "\
+//! \x20  0.000s  Task-2       cancelled: flushing
+//! \x20  1.000s  Task-2       flushed
+//! \x20  1.000s  main         worker gone
+//! -- elapsed 1.000s");
+//! ```
+
+use std::fmt;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll};
+
+use pin_project_lite::pin_project;
+
+use crate::context;
+use crate::task::core::ErasedTask;
+
+/// The error a cancel scope returns when the task's cancellation reached it (asyncio's
+/// `CancelledError`, caught). Re-raise it with [`Cancelled::reraise`], or drop it to refuse
+/// the cancellation.
+#[derive(Debug, PartialEq, Eq)]
+#[must_use = "a caught cancellation is refused unless it is re-raised with .reraise().await"]
+pub struct Cancelled {
+    _private: (),
+}
+
+impl fmt::Display for Cancelled {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the task was cancelled")
+    }
+}
+
+impl std::error::Error for Cancelled {}
+
+impl Cancelled {
+    /// Re-raises the cancellation (asyncio's bare `raise` in `except CancelledError`): it
+    /// goes on, in the same step, to the next cancel scope out, or, if there is none, ends
+    /// the task as cancelled. The future never completes, so it fits any return type:
+    /// `return cancelled.reraise().await;`.
+    ///
+    /// # Panics
+    /// When polled outside a simloop task.
+    pub fn reraise<T>(self) -> Reraise<T> {
+        Reraise { _output: PhantomData }
+    }
+}
+
+/// Future of [`Cancelled::reraise`]; never completes.
+#[must_use = "futures do nothing unless you .await or poll them"]
+pub struct Reraise<T> {
+    _output: PhantomData<fn() -> T>,
+}
+
+impl<T> fmt::Debug for Reraise<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Reraise")
+    }
+}
+
+impl<T> Future for Reraise<T> {
+    type Output = T;
+
+    fn poll(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<T> {
+        current_task("Cancelled::reraise()").header().cancel_within_poll(false);
+        Poll::Pending
+    }
+}
+
+/// The task being polled, or a panic naming `op` and the fix.
+fn current_task(op: &'static str) -> Rc<dyn ErasedTask> {
+    match context::current_task_core() {
+        Some(task) => task,
+        None => panic!(
+            "{op} polled outside a simloop task: a cancel scope belongs to the task that \
+             awaits it; await it inside #[simloop::test], Runtime::block_on or a spawned task"
+        ),
+    }
+}
+
+/// Runs `future` in a cancel scope: `Ok` with its output, or `Err(Cancelled)` if the task
+/// was cancelled while the scope was the innermost active one (the future is dropped then).
+///
+/// The scope opens at its first poll and closes when it returns or is dropped. See the
+/// [module docs](self) for an example.
+///
+/// # Panics
+/// When polled outside a simloop task.
+pub fn catch_cancel<F: Future>(future: F) -> CatchCancel<F> {
+    CatchCancel { inner: Some(future), scope: None }
+}
+
+pin_project! {
+    /// Future of [`catch_cancel`].
+    #[must_use = "futures do nothing unless you .await or poll them"]
+    pub struct CatchCancel<F> {
+        #[pin]
+        inner: Option<F>,
+        // The task the scope is open in, and the scope's number there.
+        scope: Option<(Rc<dyn ErasedTask>, u32)>,
+    }
+    impl<F> PinnedDrop for CatchCancel<F> {
+        fn drop(this: Pin<&mut Self>) {
+            if let Some((task, id)) = this.project().scope.take() {
+                task.header().pop_scope(id);
+            }
+        }
+    }
+}
+
+impl<F> fmt::Debug for CatchCancel<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CatchCancel").field("open", &self.scope.is_some()).finish()
+    }
+}
+
+impl<F: Future> Future for CatchCancel<F> {
+    type Output = Result<F::Output, Cancelled>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let mut this = self.project();
+        if this.scope.is_none() {
+            let task = current_task("catch_cancel()");
+            let id = task.header().push_scope();
+            *this.scope = Some((task, id));
+        }
+        let (task, id) = this.scope.as_ref().expect("opened above");
+        let (header, id) = (task.header(), *id);
+        if header.take_delivery(id) {
+            this.inner.set(None);
+            header.pop_scope(id);
+            *this.scope = None;
+            return Poll::Ready(Err(Cancelled { _private: () }));
+        }
+        let Some(fut) = this.inner.as_mut().as_pin_mut() else {
+            panic!("CatchCancel polled after it completed");
+        };
+        match fut.poll(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(v) => {
+                this.inner.set(None);
+                header.pop_scope(id);
+                *this.scope = None;
+                Poll::Ready(Ok(v))
+            }
+        }
+    }
+}

@@ -1,0 +1,174 @@
+//! Cancel scopes: a cancelled task catches the cancellation (`catch_cancel`), cleans up
+//! with awaits, and re-raises or refuses it; each case checked line for line against
+//! CPython's trace of the same program (`tests/oracle/cases/cx_*.py`).
+
+mod common;
+
+use common::{guide_runtime, oracle, py, spawn_ticker};
+use simloop::{catch_cancel, current_task, log, sleep, spawn_named, yield_now, TaskError};
+use std::time::Duration;
+
+fn secs(s: u64) -> Duration {
+    Duration::from_secs(s)
+}
+
+#[test]
+fn a_caught_cancellation_cleans_up_with_awaits_then_reraises() {
+    let mut rt = guide_runtime();
+    rt.block_on(async {
+        let w = spawn_named("w", async {
+            log!("w working");
+            match catch_cancel(sleep(secs(10))).await {
+                Ok(()) => log!("w never here"),
+                Err(cancelled) => {
+                    let n = current_task().unwrap().cancelling();
+                    log!("w caught, cancelling()={n}");
+                    yield_now().await;
+                    log!("w cleanup yielded");
+                    sleep(secs(1)).await;
+                    log!("w cleanup slept");
+                    cancelled.reraise::<()>().await;
+                }
+            }
+        });
+        sleep(secs(1)).await;
+        let tk = spawn_ticker("ticker", 4);
+        log!("cancel() -> {}", py(w.cancel()));
+        let w2 = w.clone();
+        if let Err(TaskError::Cancelled) = w.await {
+            log!("main: w cancelled()={}", py(w2.is_cancelled()));
+        }
+        tk.await.unwrap();
+    });
+    assert_eq!(rt.trace().text(), oracle("cx_01_catch_cleanup_reraise"));
+}
+
+#[test]
+fn a_caught_cancellation_can_be_refused_and_the_count_stays_until_uncancel() {
+    let mut rt = guide_runtime();
+    rt.block_on(async {
+        let w = spawn_named("w", async {
+            match catch_cancel(sleep(secs(10))).await {
+                Ok(()) => "slept",
+                Err(_refused) => {
+                    log!("w refusing");
+                    sleep(Duration::from_millis(500)).await;
+                    "kept going"
+                }
+            }
+        });
+        sleep(secs(1)).await;
+        w.cancel();
+        let w2 = w.clone();
+        let r = w.await.unwrap();
+        log!(
+            "main: got {r:?} cancelled()={} cancelling()={}",
+            py(w2.is_cancelled()),
+            w2.cancelling()
+        );
+        log!("uncancel() -> {} then {}", w2.uncancel(), w2.uncancel());
+    });
+    let expected = oracle("cx_02_catch_refuse").replace("'kept going'", "\"kept going\"");
+    assert_eq!(rt.trace().text(), expected);
+}
+
+#[test]
+fn an_inner_scope_reraises_to_an_outer_one_in_the_same_step() {
+    let mut rt = guide_runtime();
+    rt.block_on(async {
+        let w = spawn_named("w", async {
+            let inner = async {
+                match catch_cancel(sleep(secs(10))).await {
+                    Ok(()) => {}
+                    Err(c) => {
+                        log!("inner caught");
+                        yield_now().await;
+                        log!("inner re-raises");
+                        c.reraise::<()>().await;
+                    }
+                }
+            };
+            if catch_cancel(inner).await.is_err() {
+                log!("outer caught");
+            }
+            log!("worker carries on");
+            yield_now().await;
+            log!("worker done");
+            7
+        });
+        sleep(secs(1)).await;
+        let tk = spawn_ticker("ticker", 5);
+        w.cancel();
+        log!("main: w -> {}", w.await.unwrap());
+        tk.await.unwrap();
+    });
+    assert_eq!(rt.trace().text(), oracle("cx_03_nested_scopes"));
+}
+
+#[test]
+fn a_cancel_during_cleanup_ends_the_task_where_no_scope_catches_it() {
+    let mut rt = guide_runtime();
+    rt.block_on(async {
+        let w = spawn_named("w", async {
+            if let Err(c) = catch_cancel(sleep(secs(10))).await {
+                log!("w cleaning up");
+                sleep(secs(5)).await;
+                log!("w never finishes cleanup");
+                c.reraise::<()>().await;
+            }
+        });
+        sleep(secs(1)).await;
+        w.cancel();
+        sleep(secs(1)).await;
+        let before = w.cancelling();
+        let again = w.cancel();
+        log!(
+            "main: cancelling()={before}, cancel again -> {}, cancelling()={}",
+            py(again),
+            w.cancelling()
+        );
+        let w2 = w.clone();
+        if let Err(TaskError::Cancelled) = w.await {
+            log!("main: w cancelled()={}", py(w2.is_cancelled()));
+        }
+    });
+    assert_eq!(rt.trace().text(), oracle("cx_04_cancel_during_cleanup"));
+}
+
+#[test]
+fn a_task_that_cancels_itself_ends_cancelled_even_if_it_returns() {
+    let mut rt = guide_runtime();
+    rt.block_on(async {
+        let q = spawn_named("q", async {
+            current_task().unwrap().cancel();
+            log!("q returns");
+            1
+        });
+        let w = spawn_named("w", async {
+            current_task().unwrap().cancel();
+            log!("w awaits");
+            if let Err(c) = catch_cancel(yield_now()).await {
+                log!("w caught at its await");
+                return c.reraise().await;
+            }
+            2
+        });
+        for t in [q, w] {
+            let name = t.name();
+            let t2 = t.clone();
+            match t.await {
+                Ok(r) => log!("main: {name} -> {r}"),
+                Err(_) => log!("main: {name} cancelled()={}", py(t2.is_cancelled())),
+            }
+        }
+    });
+    assert_eq!(rt.trace().text(), oracle("cx_05_self_cancel_then_return"));
+}
+
+#[test]
+fn a_scope_outside_a_task_is_a_clear_error() {
+    let err = std::panic::catch_unwind(|| futures::executor::block_on(catch_cancel(async {})))
+        .unwrap_err();
+    let msg = simloop::panic_message(err.as_ref());
+    assert!(msg.starts_with("catch_cancel() polled outside a simloop task"), "{msg}");
+}
