@@ -16,9 +16,9 @@ async def main():
     await asyncio.sleep(1)
     past = loop.time() - 0.5
     tk = asyncio.create_task(ticker(5), name="ticker")
-    print("main: asyncio.sleep(past - loop.time()), a negative delay")
+    print("main sleeps until a deadline 0.5 s in the past (a negative delay)")
     await asyncio.sleep(past - loop.time())
-    print("main resumed from the negative sleep")
+    print("main resumed from the past-deadline sleep")
     await tk
     tk = asyncio.create_task(ticker(5), name="ticker2")
     fut = loop.create_future()
