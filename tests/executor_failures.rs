@@ -366,25 +366,56 @@ fn a_wake_from_another_thread_is_queued_and_runs() {
 
 #[test]
 fn a_waker_used_after_its_runtime_is_gone_does_nothing() {
+    use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+    use std::sync::Arc;
+    /// Counts its future's drops.
+    struct Dropped(Arc<AtomicUsize>);
+    impl Drop for Dropped {
+        fn drop(&mut self) {
+            self.0.fetch_add(1, SeqCst);
+        }
+    }
+    let yield_steps = {
+        let mut rt = Runtime::new();
+        rt.block_on(simloop::yield_now());
+        rt.steps()
+    };
+    let polls = Arc::new(AtomicUsize::new(0));
+    let drops = Arc::new(AtomicUsize::new(0));
     let (tx, rx) = std::sync::mpsc::channel();
     {
         let mut rt = Runtime::new();
+        let (p, guard) = (polls.clone(), Dropped(drops.clone()));
         rt.block_on(async move {
             spawn(std::future::poll_fn(move |cx: &mut Context<'_>| {
+                let _owned = &guard;
+                p.fetch_add(1, SeqCst);
                 tx.send(cx.waker().clone()).unwrap();
                 Poll::<()>::Pending
             }))
             .detach();
             simloop::yield_now().await;
         });
+        assert_eq!(rt.report().destroyed_pending.len(), 1);
     }
+    // The runtime is gone and so is the task: its future was dropped exactly once, after
+    // one poll.
+    assert_eq!((polls.load(SeqCst), drops.load(SeqCst)), (1, 1));
     let waker = rx.recv().unwrap();
     std::thread::spawn(move || {
         waker.wake_by_ref();
         waker.wake();
     })
     .join()
-    .unwrap();
+    .expect("waking a task of a dropped runtime panicked");
+    // Nothing ran: no poll, no second drop; and a runtime made afterwards on this thread
+    // is not handed the stale task: it runs only its own steps.
+    assert_eq!((polls.load(SeqCst), drops.load(SeqCst)), (1, 1));
+    let mut rt = Runtime::new();
+    rt.block_on(simloop::yield_now());
+    assert_eq!((polls.load(SeqCst), drops.load(SeqCst)), (1, 1));
+    assert_eq!(rt.steps(), yield_steps);
+    assert!(rt.report().is_clean(), "{}", rt.report());
 }
 
 #[test]
