@@ -46,17 +46,37 @@ impl Inner {
         }
     }
 
-    /// Fires every timer due at the current instant, in registration order.
+    /// Moves every timer due now (deadline not after the clock) to the ready queue, in
+    /// (deadline, registration) order, as asyncio's `_run_once` does at the start of each
+    /// iteration.
+    ///
+    /// In asyncio a timer is a step of its own: a `call_later` callback runs as that step,
+    /// while a sleep's (or a timeout's) timer takes a step to resolve the future the task
+    /// awaits and the task resumes one step later. Where a batch holds no callback that
+    /// extra hop changes no order (nothing else runs between), so tasks are woken at once;
+    /// in a batch with a callback, each task's wake takes its own step.
+    #[inline]
     fn fire_due(&self) {
+        let now = self.now();
+        if self.timers.borrow().next_deadline().map_or(true, |d| d > now) {
+            return;
+        }
         let mut fired = std::mem::take(&mut *self.fired.borrow_mut());
-        self.timers.borrow_mut().pop_due(self.now(), &mut fired);
+        let mut mixed = false;
+        while let Some(callbacks) = self.timers.borrow_mut().pop_due(now, &mut fired) {
+            mixed |= callbacks;
+        }
         self.warm_up(&fired);
         for slot in fired.drain(..) {
             if let Some(waker) = slot.waker {
                 if self.tracing {
                     self.record(slot.owner, EventKind::TimerFired);
                 }
-                waker.wake();
+                if mixed && !slot.callback {
+                    self.call_soon(slot.owner, Box::new(move || waker.wake()));
+                } else {
+                    waker.wake();
+                }
             }
         }
         *self.fired.borrow_mut() = fired;
@@ -74,7 +94,7 @@ impl Inner {
         let tasks = self.tasks.borrow();
         let mut sum = 0usize;
         for f in fired {
-            if let Some(e) = tasks.get(f.task_slot) {
+            if let Some(e) = tasks.get(f.task_slot as usize) {
                 sum += e.task.header().state() as usize;
                 sum += usize::from(e.handle.is_finished());
             }
@@ -171,13 +191,18 @@ impl Inner {
         let mut batch_left = 0usize;
         loop {
             if batch_left == 0 {
-                if let Drive::Main(h) = mode {
-                    if self.stopping.get() || (h.is_done() && self.ready.borrow().is_empty()) {
-                        self.stopping.set(false);
+                if let Drive::Main(_) = mode {
+                    if self.stopping.replace(false) {
                         return Ok(());
                     }
                 }
                 self.drain_remote();
+                self.fire_due();
+                if let Drive::Main(h) = mode {
+                    if h.is_done() && self.ready.borrow().is_empty() {
+                        return Ok(());
+                    }
+                }
                 if self.ready.borrow().is_empty() {
                     let idle = std::mem::take(&mut *self.idle_waiters.borrow_mut());
                     if !idle.is_empty() {

@@ -237,7 +237,17 @@ impl Inner {
         owner: (TaskId, usize),
         waker: Waker,
     ) -> TimerKey {
-        self.timers.borrow_mut().insert(deadline, owner, waker)
+        self.timers.borrow_mut().insert(deadline, owner, waker, false)
+    }
+
+    /// Registers the timer of a `call_later` callback (see [`Inner::add_timer`]).
+    pub(crate) fn add_callback_timer(
+        &self,
+        deadline: Instant,
+        owner: (TaskId, usize),
+        waker: Waker,
+    ) -> TimerKey {
+        self.timers.borrow_mut().insert(deadline, owner, waker, true)
     }
 
     /// Cancels a pending timer; a fired or cancelled one is ignored.
@@ -257,17 +267,20 @@ impl Inner {
         self.timer_callbacks.borrow_mut().park(owner, f)
     }
 
-    /// The timer of the callback parked in `slot` fired: queue the callback as a step.
-    pub(crate) fn queue_timer_callback(&self, slot: usize) {
-        let parked = self.timer_callbacks.borrow_mut().take(slot);
-        if let Some((owner, f)) = parked {
-            self.call_soon(owner, f);
-        }
+    /// On whose behalf the parked callback (`slot`, `seq`) was set; `None` once it ran or
+    /// was cancelled.
+    pub(crate) fn timer_callback_owner(&self, slot: usize, seq: u64) -> Option<TaskId> {
+        self.timer_callbacks.borrow().owner(slot, seq)
     }
 
-    /// Cancels a parked callback and its timer; `false` if it already ran or was queued.
+    /// Takes the parked callback (`slot`, `seq`) to run it, if it was not cancelled.
+    pub(crate) fn take_timer_callback(&self, slot: usize, seq: u64) -> Option<Box<dyn FnOnce()>> {
+        self.timer_callbacks.borrow_mut().take(slot, seq)
+    }
+
+    /// Cancels a parked callback and its timer; `false` if it already ran.
     pub(crate) fn cancel_timer_callback(&self, key: TimerKey, slot: usize, seq: u64) -> bool {
-        let callback = self.timer_callbacks.borrow_mut().cancel(slot, seq);
+        let callback = self.timer_callbacks.borrow_mut().take(slot, seq);
         let pending = callback.is_some();
         if pending {
             self.cancel_timer(key);

@@ -14,20 +14,32 @@ use crate::context;
 use crate::time::instant::Instant;
 use crate::time::timer_queue::TimerKey;
 
-/// The waker of a callback timer: when the timer fires it queues the callback.
+/// The waker of a callback timer: when the timer fires it queues the callback's step.
 struct CallbackWaker {
     /// The runtime whose timer queue holds this waker (the only place it lives).
     runtime: u32,
     slot: usize,
+    seq: u64,
 }
 
 impl ArcWake for CallbackWaker {
     fn wake_by_ref(arc_self: &Arc<Self>) {
+        let (slot, seq) = (arc_self.slot, arc_self.seq);
         context::with(|rt| {
             if rt.id() == arc_self.runtime {
-                rt.queue_timer_callback(arc_self.slot);
+                // The step runs the callback unless it is cancelled before then.
+                if let Some(owner) = rt.timer_callback_owner(slot, seq) {
+                    rt.call_soon(owner, Box::new(move || run_parked(slot, seq)));
+                }
             }
         });
+    }
+}
+
+/// The step of a fired `call_later` timer: runs its callback, unless it was cancelled.
+fn run_parked(slot: usize, seq: u64) {
+    if let Some(f) = context::with(|rt| rt.take_timer_callback(slot, seq)).flatten() {
+        f();
     }
 }
 
@@ -41,8 +53,9 @@ pub fn call_soon(f: impl FnOnce() + 'static) {
 }
 
 /// Runs `f` as its own step once `delay` of virtual time has passed (asyncio's
-/// `loop.call_later`). A zero delay still waits for the timer batch of the current
-/// instant, after every step already queued.
+/// `loop.call_later`). As in asyncio, every timer due is moved to the ready queue at the
+/// start of each loop iteration: a zero delay runs `f` in the next iteration, after every
+/// step queued before it, even while another task spins on `yield_now()`.
 ///
 /// ```
 /// use simloop_executor::{call_later, log, sleep, Runtime};
@@ -72,8 +85,8 @@ pub fn call_at(when: Instant, f: impl FnOnce() + 'static) -> TimerHandle {
     context::expect("call_at()", |rt| {
         let owner = rt.current_id_and_slot();
         let (slot, seq) = rt.park_timer_callback(owner.0, Box::new(f));
-        let w = waker(Arc::new(CallbackWaker { runtime: rt.id(), slot }));
-        let key = rt.add_timer(when, owner, w);
+        let w = waker(Arc::new(CallbackWaker { runtime: rt.id(), slot, seq }));
+        let key = rt.add_callback_timer(when, owner, w);
         TimerHandle { key, slot, seq, when }
     })
 }
@@ -93,7 +106,8 @@ impl TimerHandle {
         self.when
     }
 
-    /// Cancels the callback if it has not been queued yet; returns whether it was.
+    /// Cancels the callback if it has not run yet (even if its timer fired and its step is
+    /// queued, as asyncio's `TimerHandle.cancel()`); returns whether it had not run.
     pub fn cancel(&self) -> bool {
         context::with(|rt| rt.cancel_timer_callback(self.key, self.slot, self.seq)).unwrap_or(false)
     }

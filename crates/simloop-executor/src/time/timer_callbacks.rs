@@ -1,5 +1,6 @@
-//! Callbacks waiting for their timer (`call_later`, `call_at`), by slot: the closures the
-//! timer queue's wakers stand for until they fire or are cancelled.
+//! Callbacks waiting for their turn (`call_later`, `call_at`), by slot: the closures the
+//! timer queue's wakers stand for, parked until their step runs or they are cancelled
+//! (which works until that step, as asyncio's `TimerHandle.cancel()` does).
 
 use slab::Slab;
 
@@ -23,14 +24,18 @@ impl TimerCallbacks {
         (self.slots.insert((seq, owner, f)), seq)
     }
 
-    /// Takes the callback of a fired timer, if it was not cancelled.
-    pub(crate) fn take(&mut self, slot: usize) -> Option<(TaskId, Box<dyn FnOnce()>)> {
-        self.slots.try_remove(slot).map(|(_, owner, f)| (owner, f))
+    /// Whether the callback registered as (`slot`, `seq`) is still parked.
+    fn parked(&self, slot: usize, seq: u64) -> bool {
+        self.slots.get(slot).is_some_and(|(s, ..)| *s == seq)
     }
 
-    /// Takes the callback registered as (`slot`, `seq`) if it is still parked.
-    pub(crate) fn cancel(&mut self, slot: usize, seq: u64) -> Option<Box<dyn FnOnce()>> {
-        let parked = self.slots.get(slot).is_some_and(|(s, ..)| *s == seq);
-        parked.then(|| self.slots.remove(slot).2)
+    /// On whose behalf the parked callback (`slot`, `seq`) was set.
+    pub(crate) fn owner(&self, slot: usize, seq: u64) -> Option<TaskId> {
+        self.parked(slot, seq).then(|| self.slots[slot].1)
+    }
+
+    /// Takes the callback (`slot`, `seq`) to run it, if it was not cancelled.
+    pub(crate) fn take(&mut self, slot: usize, seq: u64) -> Option<Box<dyn FnOnce()>> {
+        self.parked(slot, seq).then(|| self.slots.remove(slot).2)
     }
 }

@@ -44,9 +44,11 @@ impl TimerKey {
 pub(crate) struct Slot {
     /// On whose behalf the timer was set.
     pub(crate) owner: TaskId,
-    /// The owner's slot in the runtime's task table (`usize::MAX`: none), a hint used to
+    /// The owner's slot in the runtime's task table (`u32::MAX`: none), a hint used to
     /// bring a batch's tasks into cache before waking them.
-    pub(crate) task_slot: usize,
+    pub(crate) task_slot: u32,
+    /// Whether the timer runs a callback (`call_later`) rather than waking a task.
+    pub(crate) callback: bool,
     /// Whom to wake; `None` once cancelled.
     pub(crate) waker: Option<Waker>,
 }
@@ -56,6 +58,8 @@ struct Bucket {
     /// Bumped each time the bucket is freed, so old keys and heap entries stop matching.
     generation: u32,
     live: u32,
+    /// How many of the live timers run a callback.
+    callbacks: u32,
     items: Vec<Slot>,
 }
 
@@ -98,14 +102,16 @@ pub(crate) struct TimerQueue {
 }
 
 impl TimerQueue {
-    /// Registers a timer that wakes `waker` at `deadline`. `Instant::MAX` is accepted and
-    /// never fires (it is not counted by [`TimerQueue::next_deadline`]).
+    /// Registers a timer that wakes `waker` at `deadline` (a task's, or with `callback` a
+    /// `call_later` callback's). `Instant::MAX` is accepted and never fires (it is not
+    /// counted by [`TimerQueue::next_deadline`]).
     #[inline]
     pub(crate) fn insert(
         &mut self,
         deadline: Instant,
         (owner, task_slot): (TaskId, usize),
         waker: Waker,
+        callback: bool,
     ) -> TimerKey {
         let b = match self.last {
             [Some((d, b, g)), _] | [_, Some((d, b, g))]
@@ -122,7 +128,10 @@ impl TimerQueue {
         };
         let bucket = &mut self.buckets[b as usize];
         bucket.live += 1;
-        bucket.items.push(Slot { owner, task_slot, waker: Some(waker) });
+        bucket.callbacks += u32::from(callback);
+        // Task slots stay below 2^32 (spawn checks); `usize::MAX` (no task) becomes `u32::MAX`.
+        let task_slot = task_slot as u32;
+        bucket.items.push(Slot { owner, task_slot, callback, waker: Some(waker) });
         TimerKey {
             deadline,
             bucket: b,
@@ -145,7 +154,7 @@ impl TimerQueue {
                 b
             }
             None => {
-                self.buckets.push(Bucket { deadline, generation: 0, live: 0, items });
+                self.buckets.push(Bucket { deadline, generation: 0, live: 0, callbacks: 0, items });
                 (self.buckets.len() - 1) as u32
             }
         };
@@ -160,6 +169,7 @@ impl TimerQueue {
         self.by_deadline.remove(&bucket.deadline);
         bucket.generation = bucket.generation.wrapping_add(1);
         bucket.live = 0;
+        bucket.callbacks = 0;
         self.free.push(b);
         std::mem::take(&mut bucket.items)
     }
@@ -191,8 +201,10 @@ impl TimerQueue {
     pub(crate) fn cancel(&mut self, key: TimerKey) {
         let Some(slot) = self.slot_mut(key) else { return };
         slot.waker = None;
+        let callback = slot.callback;
         let bucket = &mut self.buckets[key.bucket as usize];
         bucket.live -= 1;
+        bucket.callbacks -= u32::from(callback);
         if bucket.live == 0 {
             let mut items = self.free_bucket(key.bucket);
             items.clear();
@@ -230,19 +242,27 @@ impl TimerQueue {
         buckets.map(|&b| self.buckets[b as usize].live as usize).sum()
     }
 
-    /// If the earliest bucket is due at `now`, removes it and swaps its timers (in
-    /// registration order, cancelled ones with no waker) into `out`, which must be empty;
-    /// `out`'s old list is kept for reuse.
-    pub(crate) fn pop_due(&mut self, now: Instant, out: &mut Vec<Slot>) {
-        debug_assert!(out.is_empty());
-        let Some(&Reverse((deadline, b, _))) = self.order.peek() else { return };
+    /// If the earliest bucket is due at `now`, removes it and moves its timers (in
+    /// registration order, cancelled ones with no waker) to the end of `out` (into an
+    /// empty `out` by swapping lists, whose old one is kept for reuse), and says whether
+    /// any live one runs a callback; `None` if no bucket is due.
+    #[inline]
+    pub(crate) fn pop_due(&mut self, now: Instant, out: &mut Vec<Slot>) -> Option<bool> {
+        let &Reverse((deadline, b, _)) = self.order.peek()?;
         if deadline > now {
-            return;
+            return None;
         }
         self.order.pop();
-        let items = self.free_bucket(b);
+        let callbacks = self.buckets[b as usize].callbacks > 0;
+        let mut items = self.free_bucket(b);
         self.drop_stale_top();
-        self.spare.push(std::mem::replace(out, items));
+        if out.is_empty() {
+            self.spare.push(std::mem::replace(out, items));
+        } else {
+            out.append(&mut items);
+            self.spare.push(items);
+        }
+        Some(callbacks)
     }
 }
 
@@ -253,7 +273,7 @@ mod tests {
 
     fn owners(q: &mut TimerQueue, now: Instant) -> Vec<u64> {
         let mut out = Vec::new();
-        q.pop_due(now, &mut out);
+        while q.pop_due(now, &mut out).is_some() {}
         out.iter().filter(|s| s.waker.is_some()).map(|s| s.owner.0).collect()
     }
 
@@ -261,10 +281,10 @@ mod tests {
     fn fires_by_deadline_then_registration_order() {
         let mut q = TimerQueue::default();
         let w = noop_waker();
-        q.insert(Instant::from_secs(2), (TaskId(1), usize::MAX), w.clone());
-        q.insert(Instant::from_secs(1), (TaskId(2), usize::MAX), w.clone());
-        q.insert(Instant::from_secs(2), (TaskId(3), usize::MAX), w.clone());
-        q.insert(Instant::from_secs(1), (TaskId(4), usize::MAX), w.clone());
+        q.insert(Instant::from_secs(2), (TaskId(1), usize::MAX), w.clone(), false);
+        q.insert(Instant::from_secs(1), (TaskId(2), usize::MAX), w.clone(), false);
+        q.insert(Instant::from_secs(2), (TaskId(3), usize::MAX), w.clone(), false);
+        q.insert(Instant::from_secs(1), (TaskId(4), usize::MAX), w.clone(), false);
         assert_eq!(q.next_deadline(), Some(Instant::from_secs(1)));
         assert_eq!(q.next_owner(), Some(TaskId(2)));
         assert_eq!(owners(&mut q, Instant::from_secs(1)), vec![2, 4]);
@@ -279,8 +299,8 @@ mod tests {
     fn cancel_removes_timer_and_empty_bucket() {
         let mut q = TimerQueue::default();
         let w = noop_waker();
-        let a = q.insert(Instant::from_secs(1), (TaskId(1), usize::MAX), w.clone());
-        let b = q.insert(Instant::from_secs(2), (TaskId(2), usize::MAX), w.clone());
+        let a = q.insert(Instant::from_secs(1), (TaskId(1), usize::MAX), w.clone(), false);
+        let b = q.insert(Instant::from_secs(2), (TaskId(2), usize::MAX), w.clone(), false);
         q.cancel(a);
         q.cancel(a); // twice is harmless
         assert!(!q.contains(a));
@@ -293,11 +313,11 @@ mod tests {
     fn reused_slot_does_not_fire_a_stale_key() {
         let mut q = TimerQueue::default();
         let w = noop_waker();
-        let a = q.insert(Instant::from_secs(1), (TaskId(1), usize::MAX), w.clone());
-        q.insert(Instant::from_secs(1), (TaskId(9), usize::MAX), w.clone());
+        let a = q.insert(Instant::from_secs(1), (TaskId(1), usize::MAX), w.clone(), false);
+        q.insert(Instant::from_secs(1), (TaskId(9), usize::MAX), w.clone(), false);
         q.cancel(a);
         // Slot of `a` is reused by a later timer at another deadline.
-        let c = q.insert(Instant::from_secs(5), (TaskId(3), usize::MAX), w.clone());
+        let c = q.insert(Instant::from_secs(5), (TaskId(3), usize::MAX), w.clone(), false);
         assert_ne!(a, c);
         assert_eq!(owners(&mut q, Instant::from_secs(1)), vec![9]);
         assert_eq!(owners(&mut q, Instant::from_secs(5)), vec![3]);
@@ -307,11 +327,11 @@ mod tests {
     fn a_bucket_emptied_and_refilled_ignores_stale_keys() {
         let mut q = TimerQueue::default();
         let w = noop_waker();
-        let a = q.insert(Instant::from_secs(3), (TaskId(1), usize::MAX), w.clone());
-        q.insert(Instant::from_secs(5), (TaskId(2), usize::MAX), w.clone());
+        let a = q.insert(Instant::from_secs(3), (TaskId(1), usize::MAX), w.clone(), false);
+        q.insert(Instant::from_secs(5), (TaskId(2), usize::MAX), w.clone(), false);
         q.cancel(a);
         assert_eq!(q.next_deadline(), Some(Instant::from_secs(5)));
-        let b = q.insert(Instant::from_secs(3), (TaskId(3), usize::MAX), w.clone());
+        let b = q.insert(Instant::from_secs(3), (TaskId(3), usize::MAX), w.clone(), false);
         assert_ne!(a, b);
         q.cancel(a); // the stale key must not touch the new bucket
         assert!(q.contains(b));
@@ -330,14 +350,14 @@ mod tests {
         let (d1, d2, d3) = (Instant::from_secs(1), Instant::from_secs(2), Instant::from_secs(3));
         for owner in 1..=4 {
             let d = if owner % 2 == 1 { d1 } else { d2 };
-            q.insert(d, (TaskId(owner), usize::MAX), w.clone());
+            q.insert(d, (TaskId(owner), usize::MAX), w.clone(), false);
         }
         assert_eq!(owners(&mut q, d1), vec![1, 3]);
         // d1's bucket is freed and its slab index reused for d3: the remembered (d1, index)
         // pair is stale by generation, so a new d1 timer gets a bucket of its own.
-        q.insert(d3, (TaskId(5), usize::MAX), w.clone());
-        q.insert(d1, (TaskId(6), usize::MAX), w.clone());
-        q.insert(d2, (TaskId(7), usize::MAX), w.clone());
+        q.insert(d3, (TaskId(5), usize::MAX), w.clone(), false);
+        q.insert(d1, (TaskId(6), usize::MAX), w.clone(), false);
+        q.insert(d2, (TaskId(7), usize::MAX), w.clone(), false);
         assert_eq!(q.next_deadline(), Some(d1));
         assert_eq!(owners(&mut q, d1), vec![6]);
         assert_eq!(owners(&mut q, d2), vec![2, 4, 7]);
@@ -346,9 +366,28 @@ mod tests {
     }
 
     #[test]
+    fn every_due_bucket_pops_at_once_in_deadline_order() {
+        let mut q = TimerQueue::default();
+        let w = noop_waker();
+        q.insert(Instant::from_secs(3), (TaskId(1), usize::MAX), w.clone(), true);
+        q.insert(Instant::from_secs(1), (TaskId(2), usize::MAX), w.clone(), false);
+        q.insert(Instant::from_secs(2), (TaskId(3), usize::MAX), w.clone(), true);
+        q.insert(Instant::from_secs(9), (TaskId(4), usize::MAX), w.clone(), false);
+        let mut out = Vec::new();
+        let mut callbacks = false;
+        while let Some(c) = q.pop_due(Instant::from_secs(5), &mut out) {
+            callbacks |= c;
+        }
+        assert!(callbacks);
+        let got: Vec<(u64, bool)> = out.iter().map(|s| (s.owner.0, s.callback)).collect();
+        assert_eq!(got, vec![(2, false), (3, true), (1, true)]);
+        assert_eq!(q.next_deadline(), Some(Instant::from_secs(9)));
+    }
+
+    #[test]
     fn max_deadline_never_counts_as_next() {
         let mut q = TimerQueue::default();
-        q.insert(Instant::MAX, (TaskId(1), usize::MAX), noop_waker());
+        q.insert(Instant::MAX, (TaskId(1), usize::MAX), noop_waker(), false);
         assert_eq!(q.next_deadline(), None);
         assert_eq!(q.len(), 1);
     }
