@@ -5,7 +5,9 @@
 mod common;
 
 use common::{guide_runtime, oracle, py, spawn_ticker};
-use simloop::{catch_cancel, current_task, log, sleep, spawn_named, yield_now, TaskError};
+use simloop::{
+    catch_cancel, current_task, log, sleep, spawn_named, timeout, yield_now, TaskError, Timeout,
+};
 use std::time::Duration;
 
 fn secs(s: u64) -> Duration {
@@ -171,4 +173,88 @@ fn a_scope_outside_a_task_is_a_clear_error() {
         .unwrap_err();
     let msg = simloop::panic_message(err.as_ref());
     assert!(msg.starts_with("catch_cancel() polled outside a simloop task"), "{msg}");
+}
+
+#[test]
+fn a_timeout_waits_for_its_bodys_cleanup_and_gives_elapsed_when_it_reraises() {
+    let mut rt = guide_runtime();
+    rt.block_on(async {
+        let t = current_task().unwrap();
+        spawn_named("idle", sleep(secs(2))).detach();
+        let cm = Timeout::after(secs(2));
+        let r = cm
+            .wrap(async {
+                if let Err(c) = catch_cancel(sleep(secs(10))).await {
+                    log!("body caught, cancelling()={}", current_task().unwrap().cancelling());
+                    spawn_ticker("ticker", 3).detach();
+                    yield_now().await;
+                    log!("body cleanup yielded");
+                    sleep(secs(1)).await;
+                    log!("body cleanup done, re-raising");
+                    c.reraise::<()>().await;
+                }
+            })
+            .await;
+        if r.is_err() {
+            log!(
+                "main: TimeoutError, expired()={} cancelling()={}",
+                py(cm.expired()),
+                t.cancelling()
+            );
+        }
+    });
+    assert_eq!(rt.trace().text(), oracle("cx_06_timeout_cleanup_reraise"));
+}
+
+#[test]
+fn a_timeout_whose_body_refuses_the_cancellation_gives_its_output() {
+    let mut rt = guide_runtime();
+    rt.block_on(async {
+        let t = current_task().unwrap();
+        let cm = Timeout::after(secs(1));
+        let result = cm
+            .wrap(async {
+                match catch_cancel(sleep(secs(10))).await {
+                    Ok(()) => "slept",
+                    Err(_refused) => {
+                        log!("body refuses");
+                        sleep(Duration::from_millis(250)).await;
+                        "refused"
+                    }
+                }
+            })
+            .await
+            .expect("a refused cancellation is no timeout");
+        log!("main: {result} expired()={} cancelling()={}", py(cm.expired()), t.cancelling());
+    });
+    assert_eq!(rt.trace().text(), oracle("cx_07_timeout_refuse"));
+}
+
+#[test]
+fn an_outer_cancel_inside_a_timeout_ends_the_task_not_as_a_timeout() {
+    let mut rt = guide_runtime();
+    rt.block_on(async {
+        let w = spawn_named("w", async {
+            let r = timeout(secs(5), async {
+                if let Err(c) = catch_cancel(sleep(secs(10))).await {
+                    log!("w body caught");
+                    sleep(secs(1)).await;
+                    log!("w body re-raises");
+                    c.reraise::<()>().await;
+                }
+            })
+            .await;
+            if r.is_err() {
+                log!("w never a TimeoutError");
+            }
+            log!("w never here");
+        });
+        sleep(secs(1)).await;
+        w.cancel();
+        let w2 = w.clone();
+        if let Err(TaskError::Cancelled) = w.await {
+            log!("main: w cancelled()={}", py(w2.is_cancelled()));
+        }
+    });
+    assert_eq!(rt.trace().text(), oracle("cx_08_timeout_outer_cancel"));
 }

@@ -72,7 +72,10 @@ pub use spawn::{
 pub use task::error::TaskError;
 pub use task::id::TaskId;
 pub use task::join::{Join, Task};
-pub use task::scope::{catch_cancel, Cancelled, CatchCancel, Reraise};
+pub use task::scope::{
+    cancel_inner_scopes, catch_cancel, scope_mark, Cancelled, CatchCancel, LibraryScope, Reraise,
+    ScopeMark,
+};
 pub use task::state::{TaskState, WaitOn};
 pub use task::task_ref::TaskRef;
 pub use time::call_later::{call_at, call_later, call_soon, TimerHandle};

@@ -3,7 +3,12 @@
 //! handle that reads and moves the deadline, like `asyncio.Timeout`.
 //!
 //! At the deadline the inner future is cancelled (dropped) and the caller gets
-//! [`Elapsed`]; the elapsed virtual time is exactly the deadline. The rules, as CPython's:
+//! [`Elapsed`]; the elapsed virtual time is exactly the deadline. If the inner future has
+//! cancel scopes open ([`simloop_executor::catch_cancel`]), the cancellation goes to the
+//! innermost one instead, as asyncio's timeout cancels its task: the future cleans up (it
+//! may await) and the caller gets `Err(Elapsed)` once it re-raises, or `Ok` with its output
+//! if it refuses the cancellation and finishes ([`Timeout::expired`] is true either way).
+//! The rules, as CPython's:
 //!
 //! - The timer is registered when the timeout is *entered* (first polled), before the
 //!   inner future first runs, so work that would finish exactly at the deadline loses:
@@ -49,7 +54,10 @@ use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use pin_project_lite::pin_project;
-use simloop_executor::{call_soon, now, sleep_until, Instant, Sleep};
+use simloop_executor::{
+    call_soon, cancel_inner_scopes, now, scope_mark, sleep_until, Instant, LibraryScope, ScopeMark,
+    Sleep,
+};
 
 use crate::error::Elapsed;
 
@@ -296,6 +304,12 @@ pin_project! {
         inner: Option<F>,
         home: RefCell<Home>,
         entered: bool,
+        // Where this timeout sits among the task's cancel scopes (taken at entry).
+        mark: Option<ScopeMark>,
+        // Expired while the guarded future had cancel scopes open: it is cleaning up
+        // after this timeout's cancellation.
+        // (Boxed: it is rare, and the future stays small.)
+        expiring: Option<Box<(LibraryScope, Elapsed)>>,
     }
     impl<F> PinnedDrop for TimeoutFuture<F> {
         fn drop(this: Pin<&mut Self>) {
@@ -319,7 +333,13 @@ pin_project! {
 
 impl<F> TimeoutFuture<F> {
     fn new(future: F, home: Home) -> TimeoutFuture<F> {
-        TimeoutFuture { inner: Some(future), home: RefCell::new(home), entered: false }
+        TimeoutFuture {
+            inner: Some(future),
+            home: RefCell::new(home),
+            entered: false,
+            mark: None,
+            expiring: None,
+        }
     }
 
     /// The timeout's handle, to read or move its deadline.
@@ -348,6 +368,12 @@ impl<F: Future> Future for TimeoutFuture<F> {
         let mut this = self.project();
         if this.inner.is_none() {
             panic!("TimeoutFuture polled after it completed");
+        }
+        if this.expiring.is_some() {
+            return poll_expiring(this.inner, this.expiring, cx);
+        }
+        if !*this.entered {
+            *this.mark = Some(scope_mark());
         }
         let home = this.home.get_mut();
         let elapsed = match home {
@@ -378,6 +404,14 @@ impl<F: Future> Future for TimeoutFuture<F> {
             Home::Shared(t) => t.poll_entered(this.entered, cx),
         };
         if let Some(elapsed) = elapsed {
+            // asyncio cancels the task here. With cancel scopes open inside the guarded
+            // future, the innermost gets the cancellation within this poll and the future
+            // cleans up; with none, the cancellation comes straight back to the timeout,
+            // which drops the future.
+            if let Some(scope) = this.mark.and_then(cancel_inner_scopes) {
+                *this.expiring = Some(Box::new((scope, elapsed)));
+                return Poll::Pending;
+            }
             this.inner.set(None);
             return Poll::Ready(Err(elapsed));
         }
@@ -396,6 +430,41 @@ impl<F: Future> Future for TimeoutFuture<F> {
                 s.waker = None;
                 Poll::Ready(Ok(v))
             }
+        }
+    }
+}
+
+/// A poll of a timeout that expired while its guarded future had cancel scopes open: the
+/// future cleans up after the timeout's cancellation (kept out of the common path).
+#[cold]
+#[inline(never)]
+fn poll_expiring<F: Future>(
+    mut inner: Pin<&mut Option<F>>,
+    expiring: &mut Option<Box<(LibraryScope, Elapsed)>>,
+    cx: &mut Context<'_>,
+) -> Poll<Result<F::Output, Elapsed>> {
+    let (scope, _) = expiring.as_deref().expect("called while expiring");
+    if scope.take_delivery() {
+        // It re-raised (or another cancellation came): asyncio's __aexit__ with
+        // CancelledError while expiring.
+        inner.set(None);
+        let (scope, elapsed) = *expiring.take().expect("checked above");
+        if scope.uncancel_own() {
+            return Poll::Ready(Err(elapsed));
+        }
+        scope.reraise();
+        return Poll::Pending;
+    }
+    let fut = inner.as_mut().as_pin_mut().expect("checked by the caller");
+    match fut.poll(cx) {
+        Poll::Pending => Poll::Pending,
+        Poll::Ready(v) => {
+            // It refused the cancellation and finished: its output stands, and the
+            // timeout still counts as expired.
+            inner.set(None);
+            let (scope, _) = *expiring.take().expect("checked above");
+            scope.uncancel_own();
+            Poll::Ready(Ok(v))
         }
     }
 }

@@ -41,12 +41,11 @@ struct Extra {
     panic_msg: Option<String>,
     panic_payload: Option<Box<dyn Any + Send>>,
     more_callbacks: Vec<Option<Callback>>,
-    /// The cancel scopes active in the task, innermost last (see `task::scope`).
-    scopes: Vec<u32>,
-    /// The number the next scope gets.
-    next_scope: u32,
+    /// The cancel scopes active in the task, innermost last; their ids (unique in the
+    /// runtime) increase from the outermost in (see `task::scope`).
+    scopes: Vec<u64>,
     /// The scope a cancellation was delivered to, until it sees it.
-    delivered: Option<u32>,
+    delivered: Option<u64>,
 }
 
 /// The type-independent part of a task, shared by its handles and the runtime.
@@ -257,18 +256,25 @@ impl Header {
         delivered.is_some()
     }
 
-    /// Opens a cancel scope in this task; returns its number.
-    pub(crate) fn push_scope(&self) -> u32 {
-        self.extra_mut(|e| {
-            let id = e.next_scope;
-            e.next_scope = e.next_scope.wrapping_add(1);
-            e.scopes.push(id);
-            id
+    /// Opens cancel scope `id` (a fresh id, larger than every open one) innermost.
+    pub(crate) fn push_scope(&self, id: u64) {
+        self.extra_mut(|e| e.scopes.push(id));
+    }
+
+    /// Opens scope `id` just outside the open scopes whose ids are larger (those opened
+    /// after `id` was reserved), if there are any; `false` (nothing opened) if not.
+    pub(crate) fn insert_scope_outside_later(&self, id: u64) -> bool {
+        self.extra_mut(|e| match e.scopes.iter().position(|s| *s > id) {
+            Some(i) => {
+                e.scopes.insert(i, id);
+                true
+            }
+            None => false,
         })
     }
 
     /// Closes scope `id` (wherever it is on the stack).
-    pub(crate) fn pop_scope(&self, id: u32) {
+    pub(crate) fn pop_scope(&self, id: u64) {
         self.extra_mut(|e| {
             if let Some(i) = e.scopes.iter().rposition(|s| *s == id) {
                 e.scopes.remove(i);
@@ -280,7 +286,7 @@ impl Header {
     }
 
     /// Whether a cancellation was delivered to scope `id` (and takes it).
-    pub(crate) fn take_delivery(&self, id: u32) -> bool {
+    pub(crate) fn take_delivery(&self, id: u64) -> bool {
         self.extra_mut(|e| {
             let hit = e.delivered == Some(id);
             if hit {

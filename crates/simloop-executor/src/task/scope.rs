@@ -40,6 +40,7 @@
 //! -- elapsed 1.000s");
 //! ```
 
+use std::cell::Cell;
 use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
@@ -133,7 +134,7 @@ pin_project! {
         #[pin]
         inner: Option<F>,
         // The task the scope is open in, and the scope's number there.
-        scope: Option<(Rc<dyn ErasedTask>, u32)>,
+        scope: Option<(Rc<dyn ErasedTask>, u64)>,
     }
     impl<F> PinnedDrop for CatchCancel<F> {
         fn drop(this: Pin<&mut Self>) {
@@ -157,7 +158,8 @@ impl<F: Future> Future for CatchCancel<F> {
         let mut this = self.project();
         if this.scope.is_none() {
             let task = current_task("catch_cancel()");
-            let id = task.header().push_scope();
+            let id = next_scope_id();
+            task.header().push_scope(id);
             *this.scope = Some((task, id));
         }
         let (task, id) = this.scope.as_ref().expect("opened above");
@@ -180,5 +182,100 @@ impl<F: Future> Future for CatchCancel<F> {
                 Poll::Ready(Ok(v))
             }
         }
+    }
+}
+
+thread_local! {
+    /// The id the next cancel scope gets. Ids increase, so of two scopes open in one task
+    /// the one with the larger id opened later, inside the other.
+    static NEXT_SCOPE: Cell<u64> = const { Cell::new(0) };
+}
+
+/// A fresh cancel-scope id, larger than every one given before on this thread.
+#[inline]
+fn next_scope_id() -> u64 {
+    NEXT_SCOPE.with(|n| {
+        let id = n.get();
+        n.set(id + 1);
+        id
+    })
+}
+
+/// Where a library's cancel scope sits, taken when the library's future is entered: every
+/// cancel scope opened after it is inside the library's future. Taking one costs a
+/// thread-local counter, nothing more.
+///
+/// A library that cancels the task it runs in (a timeout at its deadline) uses it with
+/// [`cancel_inner_scopes`]; see `simloop_primitives::timeout`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ScopeMark {
+    id: u64,
+}
+
+/// Takes a [`ScopeMark`].
+#[inline]
+pub fn scope_mark() -> ScopeMark {
+    ScopeMark { id: next_scope_id() }
+}
+
+/// Cancels the current task from inside a library's future, as asyncio's timeout does at
+/// its deadline (`task.cancel()`), when cancel scopes opened after `mark` are active: the
+/// request counts, goes to the innermost of them within this poll, and the library gets a
+/// [`LibraryScope`] just outside them, which a re-raise reaches. `None` (and nothing done)
+/// if no such scope is active: the library then drops its inner future itself, which is
+/// what the delivery would come to.
+pub fn cancel_inner_scopes(mark: ScopeMark) -> Option<LibraryScope> {
+    let task = context::current_task_core()?;
+    let header = task.header();
+    if !header.insert_scope_outside_later(mark.id) {
+        return None;
+    }
+    // asyncio's timeout compares with the count it read on entry; reading it here instead
+    // keeps entering a timeout free, and differs only if an outer cancellation arrived
+    // after entry and is still unresolved at the deadline.
+    let before = header.cancelling();
+    header.cancel_within_poll(true);
+    Some(LibraryScope { task, id: mark.id, before })
+}
+
+/// A library's cancel scope, from [`cancel_inner_scopes`]; closed when dropped.
+pub struct LibraryScope {
+    task: Rc<dyn ErasedTask>,
+    id: u64,
+    /// The task's `cancelling()` before the library's own request.
+    before: u32,
+}
+
+impl LibraryScope {
+    /// Whether the cancellation has come back out to this scope (the inner code re-raised
+    /// it, or another cancellation arrived); the library then drops its inner future.
+    pub fn take_delivery(&self) -> bool {
+        self.task.header().take_delivery(self.id)
+    }
+
+    /// Withdraws the library's own request (`uncancel()`), and says whether no other one is
+    /// left (asyncio's `task.uncancel() <= self._cancelling`): then the
+    /// library reports its own outcome (a timeout's `Elapsed`); if not, an outer
+    /// cancellation is under way too and the library should [`LibraryScope::reraise`].
+    pub fn uncancel_own(&self) -> bool {
+        self.task.header().uncancel() <= self.before
+    }
+
+    /// Closes the scope and passes the cancellation on to the next scope out, within this
+    /// poll (return `Poll::Pending` after calling it), as [`Cancelled::reraise`] does.
+    pub fn reraise(self) {
+        self.task.header().cancel_within_poll(false);
+    }
+}
+
+impl Drop for LibraryScope {
+    fn drop(&mut self) {
+        self.task.header().pop_scope(self.id);
+    }
+}
+
+impl fmt::Debug for LibraryScope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LibraryScope").field("id", &self.id).finish()
     }
 }
