@@ -6,7 +6,8 @@ mod common;
 
 use common::{guide_runtime, oracle, py, spawn_ticker};
 use simloop::{
-    catch_cancel, current_task, log, sleep, spawn_named, timeout, yield_now, TaskError, Timeout,
+    catch_cancel, current_task, log, sleep, spawn_named, task_group, timeout, yield_now, TaskError,
+    Timeout,
 };
 use std::time::Duration;
 
@@ -257,4 +258,75 @@ fn an_outer_cancel_inside_a_timeout_ends_the_task_not_as_a_timeout() {
         }
     });
     assert_eq!(rt.trace().text(), oracle("cx_08_timeout_outer_cancel"));
+}
+
+#[test]
+fn task_group_children_clean_up_before_the_group_exits_and_cleanup_errors_join() {
+    let mut rt = guide_runtime();
+    rt.block_on(async {
+        let r = task_group(|tg| async move {
+            tg.spawn_named("crash", async {
+                sleep(secs(1)).await;
+                log!("crash raises");
+                Err::<(), String>("ValueError".into())
+            });
+            tg.spawn_named("a", async {
+                if let Err(_c) = catch_cancel(sleep(secs(10))).await {
+                    log!("a cleaning up");
+                    sleep(secs(1)).await;
+                    log!("a fails in cleanup");
+                    return Err("KeyError".to_string());
+                }
+                Ok(())
+            });
+            tg.spawn_named("b", async {
+                if let Err(c) = catch_cancel(sleep(secs(10))).await {
+                    log!("b cleaning up");
+                    sleep(secs(2)).await;
+                    log!("b re-raises");
+                    return c.reraise().await;
+                }
+                Ok(())
+            });
+            Ok(())
+        })
+        .await;
+        let mut names: Vec<String> = r.unwrap_err().raised().cloned().collect();
+        names.sort();
+        log!("main: group failed with {names:?}");
+    });
+    let expected = oracle("cx_09_task_group_child_cleanup").replace('\'', "\"");
+    assert_eq!(rt.trace().text(), expected);
+}
+
+#[test]
+fn a_task_group_body_cleans_up_after_a_child_fails_and_the_group_waits_for_it() {
+    let mut rt = guide_runtime();
+    rt.block_on(async {
+        let t = current_task().unwrap();
+        let r = task_group(|tg| async move {
+            tg.spawn_named("crash", async {
+                sleep(secs(1)).await;
+                log!("crash raises");
+                Err::<(), String>("ValueError".into())
+            });
+            tg.spawn_named("sib", async {
+                sleep(secs(10)).await;
+                Ok(())
+            });
+            if let Err(c) = catch_cancel(sleep(secs(10))).await {
+                log!("body caught, cancelling()={}", current_task().unwrap().cancelling());
+                sleep(secs(2)).await;
+                log!("body re-raises");
+                return c.reraise().await;
+            }
+            Ok(())
+        })
+        .await;
+        let n = r.unwrap_err().errors().len();
+        log!("main: group failed with {n} error(s), cancelling()={}", t.cancelling());
+        yield_now().await;
+        log!("main goes on");
+    });
+    assert_eq!(rt.trace().text(), oracle("cx_10_task_group_body_cleanup"));
 }

@@ -62,7 +62,10 @@ use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
 use futures::FutureExt;
-use simloop_executor::{spawn, spawn_named, Task, TaskError, TaskRef};
+use simloop_executor::{
+    cancel_inner_scopes, scope_mark, spawn, spawn_named, LibraryScope, ScopeMark, Task, TaskError,
+    TaskRef,
+};
 
 use crate::error::{ChildError, TaskGroupError};
 use crate::gather::cancel_and_outlive;
@@ -408,7 +411,13 @@ where
         })),
     };
     let state = group.state.clone();
-    TaskGroupRun { body: Some(Box::pin(body(group))), output: None, state }
+    TaskGroupRun {
+        body: Some(Box::pin(body(group))),
+        output: None,
+        state,
+        mark: None,
+        body_scope: None,
+    }
 }
 
 /// Future for [`task_group`].
@@ -418,6 +427,11 @@ pub struct TaskGroupRun<Fut: Future, E> {
     /// The body's outcome, once it has returned.
     output: Option<Fut::Output>,
     state: Rc<RefCell<State<E>>>,
+    /// Where the group sits among the task's cancel scopes (taken at the first poll).
+    mark: Option<ScopeMark>,
+    /// Set while the body cleans up after the group cancelled it (it had cancel scopes
+    /// open when a child failed).
+    body_scope: Option<LibraryScope>,
 }
 
 impl<Fut, R, E> Future for TaskGroupRun<Fut, E>
@@ -428,14 +442,40 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
+        if this.mark.is_none() {
+            this.mark = Some(scope_mark());
+        }
         if let Some(body) = this.body.as_mut() {
             // After a child failed, the body is cancelled at this turn (asyncio's
-            // `parent_task.cancel()`), and the group goes on waiting.
-            if !this.state.borrow().cancel_body {
+            // `parent_task.cancel()`), and the group goes on waiting. With cancel scopes
+            // open in the body, the innermost gets the cancellation (within this poll) and
+            // the body cleans up; else the body is dropped.
+            let cancel_now = this.state.borrow().cancel_body && this.body_scope.is_none();
+            if cancel_now {
+                if let Some(scope) = this.mark.and_then(cancel_inner_scopes) {
+                    this.body_scope = Some(scope);
+                    this.state.borrow_mut().waker = Some(cx.waker().clone());
+                    return Poll::Pending;
+                }
+            } else if this.body_scope.as_ref().is_some_and(LibraryScope::take_delivery) {
+                // The body re-raised the group's cancellation: it ends here, and the
+                // group withdraws its request (asyncio's `parent_task.uncancel()`). If
+                // another cancellation is under way too, it goes on out.
+                this.body = None;
+                let scope = this.body_scope.take().expect("checked above");
+                if !scope.uncancel_own() {
+                    scope.reraise();
+                    return Poll::Pending;
+                }
+            } else {
                 let Poll::Ready(out) = body.as_mut().poll(cx) else {
                     this.state.borrow_mut().waker = Some(cx.waker().clone());
                     return Poll::Pending;
                 };
+                if let Some(scope) = this.body_scope.take() {
+                    // The body refused the cancellation and returned.
+                    scope.uncancel_own();
+                }
                 this.output = Some(out);
             }
             this.body = None;
