@@ -330,3 +330,61 @@ fn a_task_group_body_cleans_up_after_a_child_fails_and_the_group_waits_for_it() 
     });
     assert_eq!(rt.trace().text(), oracle("cx_10_task_group_body_cleanup"));
 }
+
+#[test]
+fn at_shutdown_like_asyncio_run_pending_tasks_are_cancelled_and_clean_up() {
+    let mut rt =
+        simloop::Runtime::builder().wall_clock_hms(17, 13, 52).cancel_leftovers(true).build();
+    rt.block_on(async {
+        spawn_named("flusher", async {
+            if let Err(c) = catch_cancel(sleep(secs(60))).await {
+                let n = current_task().unwrap().cancelling();
+                log!("flusher cancelled at shutdown, cancelling()={n}");
+                sleep(secs(1)).await;
+                log!("flusher flushed");
+                return c.reraise().await;
+            }
+        })
+        .detach();
+        spawn_named("idle", async {
+            sleep(secs(60)).await;
+            log!("idle never here");
+        })
+        .detach();
+        sleep(Duration::from_millis(500)).await;
+        log!("main returns");
+    });
+    assert_eq!(rt.trace().text(), oracle("cx_11_run_shutdown_cleanup"));
+    assert!(rt.report().is_clean(), "{}", rt.report());
+}
+
+#[test]
+fn simloop_run_is_asyncio_run_and_block_on_still_destroys_leftovers() {
+    use std::cell::Cell;
+    use std::rc::Rc;
+    let cleaned = Rc::new(Cell::new(false));
+    let flusher = |cleaned: Rc<Cell<bool>>| async move {
+        if let Err(c) = catch_cancel(sleep(secs(60))).await {
+            sleep(secs(1)).await;
+            cleaned.set(true);
+            return c.reraise().await;
+        }
+    };
+    let c = cleaned.clone();
+    let elapsed = simloop::run(async move {
+        spawn_named("flusher", flusher(c)).detach();
+        yield_now().await;
+        simloop::now()
+    });
+    assert_eq!(elapsed, simloop::Instant::ZERO);
+    assert!(cleaned.get(), "run() let the pending task clean up");
+    let cleaned = Rc::new(Cell::new(false));
+    let mut rt = simloop::Runtime::new();
+    let c = cleaned.clone();
+    rt.block_on(async move {
+        spawn_named("flusher", flusher(c)).detach();
+        yield_now().await;
+    });
+    assert!(!cleaned.get(), "block_on destroys leftovers, as run_until_complete leaves them");
+    assert_eq!(rt.report().destroyed_pending.len(), 1);
+}

@@ -31,5 +31,5 @@ if __name__ == '__main__':
     _time.strftime = (lambda fmt, *a: vclock.wall((17, 13, 52)) if fmt == '%X'
                       else vclock._orig_strftime(fmt, *a))
     g = runpy.run_path(sys.argv[1], run_name='case')
-    res, lines, elapsed, wall_s = vclock.run(g['main']())
+    res, lines, elapsed, wall_s = vclock.run(g['main'](), g.get('ASYNCIO_RUN', False))
     sys.stdout.write(vclock.render(lines, elapsed) + '\n')

@@ -48,6 +48,7 @@ pub struct Builder {
     pub(super) trace_limit: Option<usize>,
     pub(super) tracing: bool,
     pub(super) echo: bool,
+    pub(super) cancel_leftovers: bool,
 }
 
 impl Default for Builder {
@@ -62,6 +63,7 @@ impl Default for Builder {
             trace_limit: Some(DEFAULT_TRACE_LIMIT),
             tracing: true,
             echo: false,
+            cancel_leftovers: false,
         }
     }
 }
@@ -78,6 +80,7 @@ impl fmt::Debug for Builder {
             .field("trace_limit", &self.trace_limit)
             .field("tracing", &self.tracing)
             .field("echo", &self.echo)
+            .field("cancel_leftovers", &self.cancel_leftovers)
             .finish()
     }
 }
@@ -181,6 +184,35 @@ impl Builder {
     /// lines are always recorded. Default on.
     pub fn tracing(mut self, on: bool) -> Builder {
         self.tracing = on;
+        self
+    }
+
+    /// What `block_on` does with the tasks still pending when main returns. `false` (the
+    /// default, asyncio's `run_until_complete`): report and destroy them. `true`
+    /// (asyncio's `asyncio.run()`, and [`crate::run`]): cancel every one of them and run
+    /// until they have finished, so their cleanup (see [`crate::catch_cancel`]) runs and
+    /// the trace and the elapsed time include it; only tasks spawned during that cleanup
+    /// are then destroyed.
+    ///
+    /// ```
+    /// use simloop_executor::{catch_cancel, log, sleep, spawn, Runtime};
+    /// use std::time::Duration;
+    /// let mut rt = Runtime::builder().cancel_leftovers(true).build();
+    /// rt.block_on(async {
+    ///     spawn(async {
+    ///         if let Err(c) = catch_cancel(sleep(Duration::from_secs(60))).await {
+    ///             sleep(Duration::from_secs(1)).await;
+    ///             log!("flushed");
+    ///             return c.reraise().await;
+    ///         }
+    ///     })
+    ///     .detach();
+    /// });
+    /// assert_eq!(rt.trace().text(), "   1.000s  Task-2       flushed\n-- elapsed 1.000s");
+    /// assert!(rt.report().is_clean());
+    /// ```
+    pub fn cancel_leftovers(mut self, on: bool) -> Builder {
+        self.cancel_leftovers = on;
         self
     }
 

@@ -3,6 +3,7 @@
 //! ready, and fires the timers due.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::rc::Rc;
 use std::task::Waker;
 
 use crate::error::RunError;
@@ -10,6 +11,7 @@ use crate::panic::panic_message;
 use crate::runtime::inner::Inner;
 use crate::sched::ready_queue::Step;
 use crate::sched::scheduler::Ready;
+use crate::task::core::ErasedTask;
 use crate::task::header::Header;
 use crate::task::id::NO_TASK;
 use crate::time::instant::Instant;
@@ -25,6 +27,8 @@ pub(super) enum Drive<'a> {
     Blocked,
     /// Fire the next timer batch, then until nothing is ready.
     NextTimer,
+    /// Until every one of these tasks is done (asyncio.run's shutdown).
+    AllDone(&'a [Rc<dyn ErasedTask>]),
 }
 
 /// How many recorded events a limit's report shows.
@@ -198,10 +202,14 @@ impl Inner {
                 }
                 self.drain_remote();
                 self.fire_due();
-                if let Drive::Main(h) = mode {
-                    if h.is_done() && self.ready.borrow().is_empty() {
-                        return Ok(());
+                match mode {
+                    Drive::Main(h) if h.is_done() && self.ready.borrow().is_empty() => {
+                        return Ok(())
                     }
+                    Drive::AllDone(tasks) if tasks.iter().all(|t| t.header().is_done()) => {
+                        return Ok(())
+                    }
+                    _ => {}
                 }
                 if self.ready.borrow().is_empty() {
                     let idle = std::mem::take(&mut *self.idle_waiters.borrow_mut());
@@ -216,7 +224,9 @@ impl Inner {
                     }
                     let Some(deadline) = self.timers.borrow().next_deadline() else {
                         return match mode {
-                            Drive::Main(_) => Err(RunError::Deadlock(Box::new(self.deadlock()))),
+                            Drive::Main(_) | Drive::AllDone(_) => {
+                                Err(RunError::Deadlock(Box::new(self.deadlock())))
+                            }
                             _ => Ok(()),
                         };
                     };

@@ -50,6 +50,8 @@ pub(crate) struct Inner {
     pub(super) trace: RefCell<Trace>,
     pub(super) tracing: bool,
     pub(super) echo: bool,
+    /// Cancel the tasks left when main returns and run them to the end (asyncio.run).
+    pub(super) cancel_leftovers: bool,
     pub(super) scheduler: RefCell<Box<dyn Scheduler>>,
     pub(super) seed: u64,
     pub(super) policy: Policy,
@@ -91,6 +93,7 @@ impl Inner {
             trace: RefCell::new(trace),
             tracing: b.tracing,
             echo: b.echo,
+            cancel_leftovers: b.cancel_leftovers,
             scheduler: RefCell::new(scheduler),
             seed: b.seed,
             policy: b.policy,

@@ -239,8 +239,10 @@ impl Drop for Runtime {
     }
 }
 
-/// Runs `future` on a new default runtime and returns its output: asyncio's
-/// `asyncio.run(main())`.
+/// Runs `future` on a new runtime and returns its output: asyncio's `asyncio.run(main())`.
+/// When main returns, every task still pending is cancelled and run until it has finished
+/// its cleanup ([`Builder::cancel_leftovers`]); `Runtime::new().block_on(future)` destroys
+/// them instead, as `loop.run_until_complete` leaves them.
 ///
 /// ```
 /// let v = simloop_executor::run(async {
@@ -257,5 +259,5 @@ pub fn run<F: Future>(future: F) -> F::Output
 where
     F::Output: 'static,
 {
-    Runtime::new().block_on(future)
+    Runtime::builder().cancel_leftovers(true).build().block_on(future)
 }

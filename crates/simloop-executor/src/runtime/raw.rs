@@ -65,7 +65,11 @@ impl Inner {
         let core = unsafe { self.spawn_main(future, site) };
         let main: Rc<dyn ErasedTask> = core.clone();
         let guard = MainGuard { inner: self, main };
-        let out = match self.drive(Drive::Main(core.header())) {
+        let mut driven = self.drive(Drive::Main(core.header()));
+        if driven.is_ok() && self.cancel_leftovers {
+            driven = self.cancel_leftovers();
+        }
+        let out = match driven {
             Ok(()) => {
                 let out = match core.take() {
                     Some(Ok(v)) => Ok(v),

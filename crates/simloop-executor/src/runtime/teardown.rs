@@ -1,9 +1,15 @@
 //! Teardown: what `block_on` does when main is done (report the tasks left pending and the
 //! panics nobody read, then destroy every task), and the end of a runtime.
 
+use std::rc::Rc;
+
+use crate::error::RunError;
 use crate::runtime::diagnose::DETAILED_REPORTS;
+use crate::runtime::driver::Drive;
 use crate::runtime::inner::{Inner, TaskEntry};
 use crate::runtime::remote;
+use crate::task::cancel::request_cancel;
+use crate::task::core::ErasedTask;
 use crate::trace::EventKind;
 
 /// How many leftover tasks `block_on` prints to stderr (the report holds all of them).
@@ -35,6 +41,21 @@ impl Inner {
             }
         }
         self.idle_waiters.borrow_mut().clear();
+    }
+
+    /// asyncio.run's shutdown: cancels every task still pending and runs until they are
+    /// all done (their cleanup included). Tasks spawned meanwhile are left to
+    /// [`Inner::finish_run`].
+    pub(super) fn cancel_leftovers(&self) -> Result<(), RunError> {
+        let pending: Vec<Rc<dyn ErasedTask>> =
+            self.live_tasks().into_iter().filter(|t| !t.header().is_done()).collect();
+        if pending.is_empty() {
+            return Ok(());
+        }
+        for t in &pending {
+            request_cancel(t.header());
+        }
+        self.drive(Drive::AllDone(&pending))
     }
 
     /// End of `block_on`: report leftovers, then destroy them.
