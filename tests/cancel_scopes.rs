@@ -342,7 +342,7 @@ fn at_shutdown_like_asyncio_run_pending_tasks_are_cancelled_and_clean_up() {
                 log!("flusher cancelled at shutdown, cancelling()={n}");
                 sleep(secs(1)).await;
                 log!("flusher flushed");
-                return c.reraise().await;
+                c.reraise::<()>().await;
             }
         })
         .detach();
@@ -367,7 +367,7 @@ fn simloop_run_is_asyncio_run_and_block_on_still_destroys_leftovers() {
         if let Err(c) = catch_cancel(sleep(secs(60))).await {
             sleep(secs(1)).await;
             cleaned.set(true);
-            return c.reraise().await;
+            c.reraise::<()>().await;
         }
     };
     let c = cleaned.clone();
