@@ -6,8 +6,8 @@ mod common;
 
 use common::{guide_runtime, oracle, py, spawn_ticker};
 use simloop::{
-    catch_cancel, current_task, log, sleep, spawn_named, task_group, timeout, yield_now, TaskError,
-    Timeout,
+    catch_cancel, current_task, log, sleep, spawn_named, task_group, timeout, wait_for, yield_now,
+    TaskError, Timeout,
 };
 use std::time::Duration;
 
@@ -387,4 +387,38 @@ fn simloop_run_is_asyncio_run_and_block_on_still_destroys_leftovers() {
     });
     assert!(!cleaned.get(), "block_on destroys leftovers, as run_until_complete leaves them");
     assert_eq!(rt.report().destroyed_pending.len(), 1);
+}
+
+#[test]
+fn wait_for_waits_for_the_inner_tasks_cleanup_and_a_refusal_gives_its_value() {
+    use futures::FutureExt;
+    let mut rt = guide_runtime();
+    rt.block_on(async {
+        let cleaner = async {
+            if let Err(c) = catch_cancel(sleep(secs(10))).await {
+                log!("cleaner cleaning up");
+                sleep(secs(2)).await;
+                log!("cleaner done");
+                c.reraise::<()>().await;
+            }
+            "never"
+        };
+        if wait_for(cleaner.boxed_local(), secs(1)).await.is_err() {
+            log!("main: TimeoutError after cleanup");
+        }
+        let refuser = async {
+            match catch_cancel(sleep(secs(10))).await {
+                Ok(()) => "slept",
+                Err(_refused) => {
+                    log!("refuser refuses");
+                    sleep(Duration::from_millis(500)).await;
+                    "kept"
+                }
+            }
+        };
+        let r = wait_for(refuser.boxed_local(), secs(1)).await.unwrap().unwrap();
+        log!("main: wait_for gave {r:?}");
+    });
+    let expected = oracle("cx_12_wait_for_cleanup").replace("'kept'", "\"kept\"");
+    assert_eq!(rt.trace().text(), expected);
 }

@@ -67,7 +67,7 @@ pub use sched::policy::{ParsePolicyError, Policy};
 pub use sched::rng::parse_seed;
 pub use spawn::{
     current_task, current_task_id, current_task_name, finish_after, set_current_task_name, spawn,
-    spawn_named, try_spawn,
+    spawn_named, try_spawn, try_spawn_named,
 };
 pub use task::error::TaskError;
 pub use task::id::TaskId;

@@ -63,6 +63,26 @@ where
     context::try_with("try_spawn()", |rt| rt.spawn(future, None, site))
 }
 
+/// Like [`spawn_named`], but outside a runtime returns an error instead of panicking.
+///
+/// ```
+/// let err = simloop_executor::try_spawn_named("worker", async {}).unwrap_err();
+/// assert!(err.to_string().starts_with("try_spawn_named() called outside a simloop runtime"));
+/// ```
+#[track_caller]
+pub fn try_spawn_named<F>(
+    name: impl Into<String>,
+    future: F,
+) -> Result<Task<F::Output>, ContextError>
+where
+    F: Future + 'static,
+    F::Output: 'static,
+{
+    let site = Location::caller();
+    let name = name.into();
+    context::try_with("try_spawn_named()", |rt| rt.spawn(future, Some(name.into()), site))
+}
+
 /// The id of the task being polled; `None` in a done callback or outside a runtime.
 pub fn current_task_id() -> Option<TaskId> {
     context::with(|rt| rt.current_task()).flatten()

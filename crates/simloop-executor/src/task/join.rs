@@ -118,6 +118,26 @@ impl<T: 'static> Task<T> {
         self.header().state()
     }
 
+    /// The task's exception, asyncio's `Task.exception()`: `Ok(Some(message))` if it
+    /// panicked (reading it counts as retrieving the panic), `Ok(None)` if it returned,
+    /// `Err(TaskError::Cancelled)` if it was cancelled, `Err(TaskError::InvalidState)`
+    /// while it is pending. A task returning `Err(e)` returned: its error is its value.
+    ///
+    /// ```
+    /// use simloop_executor::{spawn, yield_now, Runtime, TaskError};
+    /// let mut rt = Runtime::new();
+    /// rt.block_on(async {
+    ///     let t = spawn(async { panic!("boom") });
+    ///     assert!(matches!(t.exception(), Err(TaskError::InvalidState(_))));
+    ///     yield_now().await;
+    ///     assert_eq!(t.exception(), Ok(Some("boom".to_string())));
+    /// });
+    /// assert!(rt.report().is_clean()); // retrieved
+    /// ```
+    pub fn exception(&self) -> Result<Option<String>, TaskError> {
+        self.as_ref().exception()
+    }
+
     /// Requests cancellation; it takes effect at the task's next turn in the ready queue,
     /// where its future is dropped. Returns `false` if the task is already done
     /// (asyncio's `Task.cancel()`).

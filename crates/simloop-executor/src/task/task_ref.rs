@@ -8,6 +8,7 @@ use std::task::Waker;
 use crate::context;
 use crate::task::cancel::request_cancel;
 use crate::task::core::ErasedTask;
+use crate::task::error::TaskError;
 use crate::task::header::{Callback, Header};
 use crate::task::id::TaskId;
 use crate::task::state::{TaskState, WaitOn};
@@ -68,6 +69,24 @@ impl TaskRef {
             self.header().mark_retrieved();
         }
         msg
+    }
+
+    /// The task's exception (see [`Task::exception`](crate::Task::exception)).
+    pub fn exception(&self) -> Result<Option<String>, TaskError> {
+        let h = self.header();
+        match h.state() {
+            TaskState::Pending => Err(TaskError::InvalidState(format!(
+                "exception() called on task {} while it is still pending: await the task, or \
+                 read it once it is done (is_done())",
+                h.name()
+            ))),
+            TaskState::Cancelled => Err(TaskError::Cancelled),
+            TaskState::Finished => Ok(None),
+            TaskState::Panicked => {
+                h.mark_retrieved();
+                Ok(h.panic_message())
+            }
+        }
     }
 
     /// Requests cancellation (see [`Task::cancel`](crate::Task::cancel)).

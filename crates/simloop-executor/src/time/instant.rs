@@ -76,6 +76,20 @@ impl Instant {
         self.checked_add(d).unwrap_or(Instant::MAX)
     }
 
+    /// `self - d`, or `None` before the start of the virtual clock.
+    #[inline]
+    pub fn checked_sub(self, d: Duration) -> Option<Instant> {
+        let nanos =
+            d.as_secs().checked_mul(1_000_000_000)?.checked_add(u64::from(d.subsec_nanos()))?;
+        self.0.checked_sub(nanos).map(Instant)
+    }
+
+    /// `self - d`, clamped to [`Instant::ZERO`].
+    #[inline]
+    pub fn saturating_sub(self, d: Duration) -> Instant {
+        self.checked_sub(d).unwrap_or(Instant::ZERO)
+    }
+
     /// Time from `earlier` to `self`, or zero if `earlier` is later.
     #[inline]
     pub fn saturating_duration_since(self, earlier: Instant) -> Duration {
@@ -100,6 +114,30 @@ impl Add<Duration> for Instant {
             panic!(
                 "virtual instant overflow: {self} + {d:?} is past the end of the virtual clock \
                  (~584 years); use Instant::checked_add or saturating_add for huge durations"
+            )
+        })
+    }
+}
+
+impl Sub<Duration> for Instant {
+    type Output = Instant;
+    /// `self - d` (asyncio's `loop.time() - delay`, e.g. a `call_at` in the past).
+    ///
+    /// ```
+    /// use simloop_executor::Instant;
+    /// use std::time::Duration;
+    /// assert_eq!(Instant::from_secs(3) - Duration::from_millis(500), Instant::from_millis(2500));
+    /// ```
+    ///
+    /// # Panics
+    /// If the result is before the start of the virtual clock; use
+    /// [`Instant::checked_sub`] or [`Instant::saturating_sub`].
+    #[inline]
+    fn sub(self, d: Duration) -> Instant {
+        self.checked_sub(d).unwrap_or_else(|| {
+            panic!(
+                "virtual instant underflow: {self} - {d:?} is before the start of the virtual \
+                 clock; use Instant::checked_sub or saturating_sub"
             )
         })
     }
@@ -165,6 +203,16 @@ mod tests {
     #[should_panic(expected = "virtual instant overflow")]
     fn add_overflow_panics_with_a_message_naming_the_fix() {
         let _ = Instant::from_secs(1) + Duration::MAX;
+    }
+
+    #[test]
+    fn subtracting_a_duration_checks_the_start_of_the_clock() {
+        let t = Instant::from_secs(2);
+        assert_eq!(t - Duration::from_secs(2), Instant::ZERO);
+        assert_eq!(t.checked_sub(Duration::from_secs(3)), None);
+        assert_eq!(t.saturating_sub(Duration::from_secs(3)), Instant::ZERO);
+        let err = std::panic::catch_unwind(|| t - Duration::from_secs(3)).unwrap_err();
+        assert!(crate::panic::panic_message(err.as_ref()).contains("checked_sub"));
     }
 
     #[test]
