@@ -141,8 +141,11 @@ fn every_failure_class_is_named() {
 
     let err = run_seed(&Explore::new(), 0, &mut || async { Err::<(), _>("no quorum") });
     let failure = err.failure.unwrap();
-    assert_eq!(failure.kind, FailureKind::Panic);
+    // Its own class, not a panic (issue 14, item 10).
+    assert_eq!(failure.kind, FailureKind::ReturnedError);
+    assert_eq!(failure.kind.to_string(), "returned error");
     assert_eq!(failure.message, "the test returned Err(\"no quorum\")");
+    assert!(failure.next_step().starts_with("the test returned Err"), "{}", failure.next_step());
 }
 
 #[test]

@@ -65,6 +65,9 @@ impl Sweep {
     }
 }
 
+/// How many leftover tasks a leaked-task failure lists (the run's report holds all).
+const REPORTED_TASKS: usize = 10;
+
 fn hash_of(parts: &[&str]) -> u64 {
     let mut h = DefaultHasher::new();
     parts.hash(&mut h);
@@ -93,11 +96,11 @@ where
                 output = text;
                 None
             }
-            Err(msg) => Some(Failure { kind: FailureKind::Panic, message: msg }),
+            Err(msg) => Some(Failure::new(FailureKind::ReturnedError, msg)),
         },
         Ok(Err(e)) => Some(Failure::from(&e)),
         Err(payload) => {
-            Some(Failure { kind: FailureKind::Panic, message: panic_message(&*payload) })
+            Some(Failure::new(FailureKind::Panic, panic_message(&*payload)))
         }
     };
     let failure = failure.or_else(|| {
@@ -105,20 +108,28 @@ where
             return None;
         }
         if let Some((t, msg)) = report.never_retrieved.first() {
-            return Some(Failure {
-                kind: FailureKind::Panic,
-                message: format!("task {} panicked and nobody retrieved it: {msg}", t.name),
-            });
+            return Some(Failure::new(
+                FailureKind::Panic,
+                format!("task {} panicked and nobody retrieved it: {msg}", t.name),
+            ));
         }
         if !report.destroyed_pending.is_empty() {
-            let mut message = String::from("the test returned while these tasks were pending:\n");
-            for t in &report.destroyed_pending {
+            let pending = &report.destroyed_pending;
+            let mut message = format!(
+                "the test returned while {} task{} pending:\n",
+                pending.len(),
+                if pending.len() == 1 { " was" } else { "s were" }
+            );
+            for t in pending.iter().take(REPORTED_TASKS) {
                 message.push_str(&t.to_string());
             }
-            return Some(Failure {
-                kind: FailureKind::LeakedTask,
-                message: message.trim_end().into(),
-            });
+            if pending.len() > REPORTED_TASKS {
+                message.push_str(&format!(
+                    "  ... and {} more (all are in RunOutcome::report)\n",
+                    pending.len() - REPORTED_TASKS
+                ));
+            }
+            return Some(Failure::new(FailureKind::LeakedTask, message.trim_end()));
         }
         None
     });
@@ -152,10 +163,10 @@ where
     let mut first = run_seed(options, seed, test);
     let second = run_seed(options, seed, test);
     if let Some(d) = first_divergence(&first.trace, &second.trace) {
-        first.failure = Some(Failure {
-            kind: FailureKind::Nondeterminism,
-            message: format!("seed {seed:#x} ran twice gave two different traces; {d}"),
-        });
+        first.failure = Some(Failure::new(
+            FailureKind::Nondeterminism,
+            format!("seed {seed:#x} ran twice gave two different traces; {d}"),
+        ));
     }
     first
 }

@@ -3,6 +3,7 @@
 //! run (a [`Replay`](crate::Replay) command), writes the full trace (text and Chrome JSON)
 //! under `target/simloop/`, then fails the test.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::future::Future;
 use std::path::PathBuf;
@@ -11,7 +12,8 @@ use crate::chrome::chrome_trace;
 use crate::config::Explore;
 use crate::explore::{explore, Sweep};
 use crate::outcome::{FailureKind, RunOutcome, TestOutput};
-use crate::timeline::timeline;
+use crate::timeline::{meaning, symbol, timeline};
+use simloop_executor::{TaskId, Trace};
 
 /// How many events a failure report prints.
 pub const REPORT_TAIL: usize = 20;
@@ -84,8 +86,51 @@ macro_rules! test_info {
     };
 }
 
-/// Writes the failing run's full trace: `.txt` (header, every event, timeline) and `.json`
-/// (Chrome trace events, for Perfetto). Returns the two paths, or the error in words.
+/// How many of the last events a failing run's files hold: the `.txt` file lists them
+/// (about 50 bytes each, so at most about 1 MB) and the `.json` file exports them (about
+/// 2 MB). Earlier events are summarised with counts per task and kind; the runtime's own
+/// [`Builder::trace_limit`](simloop_executor::Builder::trace_limit) bounds what a run
+/// keeps at all.
+pub const ARTIFACT_EVENTS: usize = 20_000;
+
+/// How many of the last events the `.txt` file's timeline pictures.
+pub const TIMELINE_EVENTS: usize = 300;
+
+/// How many tasks the summary of a long trace names (the busiest first).
+const SUMMARY_TASKS: usize = 10;
+
+/// The summary of a trace too long for the files: how many events the run recorded, how
+/// many the trace kept and the files hold, and the kept events counted per task and kind.
+fn summary(trace: &Trace) -> String {
+    let mut per_task: BTreeMap<TaskId, (usize, BTreeMap<&'static str, usize>)> = BTreeMap::new();
+    for e in trace.events() {
+        let entry = per_task.entry(e.task).or_default();
+        entry.0 += 1;
+        *entry.1.entry(meaning(symbol(&e.kind))).or_default() += 1;
+    }
+    let mut tasks: Vec<_> = per_task.into_iter().collect();
+    tasks.sort_by_key(|(id, (n, _))| (std::cmp::Reverse(*n), *id));
+    let mut out = format!(
+        "events: {} recorded, {} kept by the runtime (Builder::trace_limit), the last {} \
+         written here (ARTIFACT_EVENTS)\nkept events per task:\n",
+        trace.dropped() + trace.len() as u64,
+        trace.len(),
+        trace.len().min(ARTIFACT_EVENTS)
+    );
+    for (id, (n, kinds)) in tasks.iter().take(SUMMARY_TASKS) {
+        let kinds: Vec<String> = kinds.iter().map(|(k, c)| format!("{k} {c}")).collect();
+        let _ = writeln!(out, "  {} ({id}): {n} ({})", trace.name(*id), kinds.join(", "));
+    }
+    if tasks.len() > SUMMARY_TASKS {
+        let _ = writeln!(out, "  ... and {} more tasks", tasks.len() - SUMMARY_TASKS);
+    }
+    out
+}
+
+/// Writes the failing run's trace: `.txt` (header, the last [`ARTIFACT_EVENTS`] events,
+/// a timeline of the last [`TIMELINE_EVENTS`]) and `.json` (Chrome trace events of the
+/// last [`ARTIFACT_EVENTS`], for Perfetto). A longer trace is summarised first, with
+/// counts. Returns the two paths, or the error in words.
 pub fn write_artifacts(info: &TestInfo, run: &RunOutcome) -> Result<(PathBuf, PathBuf), String> {
     let stem = info.artifact_stem(run.seed);
     let dir = stem.parent().map(|p| p.to_path_buf()).unwrap_or_default();
@@ -96,9 +141,15 @@ pub fn write_artifacts(info: &TestInfo, run: &RunOutcome) -> Result<(PathBuf, Pa
     if let Some(f) = &run.failure {
         let _ = writeln!(text, "failure {}", f.kind);
     }
-    let _ = write!(text, "\n{}\n\n{}\n", run.trace.verbose(), timeline(&run.trace));
+    let trace = &run.trace;
+    if trace.dropped() > 0 || trace.len() > ARTIFACT_EVENTS {
+        let _ = write!(text, "\n{}", summary(trace));
+    }
+    let written = trace.last(ARTIFACT_EVENTS);
+    let pictured = trace.last(TIMELINE_EVENTS);
+    let _ = write!(text, "\n{}\n\n{}\n", written.verbose(), timeline(&pictured));
     std::fs::write(&txt, text).map_err(|e| format!("cannot write {}: {e}", txt.display()))?;
-    std::fs::write(&json, chrome_trace(&run.trace, Some((run.seed, run.policy))))
+    std::fs::write(&json, chrome_trace(&written, Some((run.seed, run.policy))))
         .map_err(|e| format!("cannot write {}: {e}", json.display()))?;
     Ok((txt, json))
 }
@@ -145,7 +196,7 @@ pub fn failure_report(info: &TestInfo, sweep: &Sweep) -> Option<String> {
         }
     }
     let _ = writeln!(out, "{}", sweep.coverage);
-    let _ = write!(out, "next: {}", failure.kind.next_step());
+    let _ = write!(out, "next: {}", failure.next_step());
     Some(out)
 }
 

@@ -57,7 +57,9 @@ pub use config::{sweep_seed, Explore, DEFAULT_SEED};
 pub use determinism::{first_divergence, Divergence};
 pub use env::parse_policy;
 pub use explore::{check_determinism, explore, run_seed, Coverage, Sweep};
-pub use harness::{failure_report, run_test, write_artifacts, TestInfo, REPORT_TAIL};
+pub use harness::{
+    failure_report, run_test, write_artifacts, TestInfo, ARTIFACT_EVENTS, REPORT_TAIL, TIMELINE_EVENTS,
+};
 pub use outcome::{Failure, FailureKind, RunOutcome, TestOutput};
 pub use replay::{policy_env, Replay, ReplayError};
 pub use snapshot::{snapshot_dir, TraceSource, View};

@@ -8,9 +8,11 @@ use simloop_executor::{Policy, RunError, RunReport, Trace};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FailureKind {
-    /// The test panicked (an assertion failed), returned `Err`, or a task panicked and
-    /// nobody retrieved it.
+    /// The test panicked (an assertion failed), or a task panicked and nobody retrieved
+    /// it.
     Panic,
+    /// The test returned `Err`.
+    ReturnedError,
     /// The main task waited for something that can never happen.
     Deadlock,
     /// The run hit its step limit (a task spins).
@@ -28,6 +30,7 @@ impl FailureKind {
     pub fn name(self) -> &'static str {
         match self {
             FailureKind::Panic => "panic/assertion",
+            FailureKind::ReturnedError => "returned error",
             FailureKind::Deadlock => "deadlock",
             FailureKind::StepLimit => "step limit",
             FailureKind::TimeLimit => "time limit",
@@ -42,6 +45,10 @@ impl FailureKind {
             FailureKind::Panic => {
                 "replay the run with the command above and read its full trace; add log! lines \
                  around the failing check to see which interleaving breaks it"
+            }
+            FailureKind::ReturnedError => {
+                "the test returned Err (the message above quotes it); replay the run with the \
+                 command above and read its full trace to see where the error was produced"
             }
             FailureKind::Deadlock => {
                 "read the wait-for chains above: some task waits on something no other task \
@@ -77,13 +84,55 @@ impl fmt::Display for FailureKind {
     }
 }
 
+/// What to do after a step limit hit while virtual time kept moving.
+const TIMER_LOOP_NEXT: &str = "virtual time kept moving over the last steps, so a task sleeps \
+    in a loop that never ends (the busiest task is named above): set time_limit \
+    (#[simloop::test(time_limit = SECONDS)] or SIMLOOP_TIME_LIMIT) to stop it sooner, make the \
+    loop end, or raise step_limit if the run is just long";
+
+/// What to do after a step limit hit while virtual time stood still.
+const SPIN_NEXT: &str = "virtual time stood still over the last steps, so a task spins: \
+    yield_now() or a zero sleep in a loop that never ends, or a loop polling for a condition \
+    no other task will set (the busiest task is named above); make it await something that \
+    completes, or raise step_limit if the run is just long";
+
 /// Why a run failed.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Failure {
     /// The class.
     pub kind: FailureKind,
     /// What happened, in words (the panic message, the deadlock report, the divergence).
     pub message: String,
+    /// What to do next when it depends on more than the class (a step limit: a timer loop
+    /// or a spin); `None`: the class's [`FailureKind::next_step`].
+    pub hint: Option<&'static str>,
+}
+
+impl Failure {
+    /// A failure of class `kind` with `message`, and the class's next step.
+    pub fn new(kind: FailureKind, message: impl Into<String>) -> Failure {
+        Failure { kind, message: message.into(), hint: None }
+    }
+
+    /// What to do next: the hint if there is one, else the class's.
+    ///
+    /// ```
+    /// use simloop_checker::{Failure, FailureKind};
+    /// use simloop_executor::{sleep, Runtime};
+    /// use std::time::Duration;
+    /// let e = Runtime::builder().step_limit(100).build().try_block_on(async {
+    ///     loop {
+    ///         sleep(Duration::from_secs(1)).await;
+    ///     }
+    /// });
+    /// let f = Failure::from(&e.unwrap_err());
+    /// assert_eq!(f.kind, FailureKind::StepLimit);
+    /// assert!(f.next_step().contains("set time_limit"), "{}", f.next_step());
+    /// ```
+    pub fn next_step(&self) -> &'static str {
+        self.hint.unwrap_or(self.kind.next_step())
+    }
 }
 
 impl From<&RunError> for FailureKind {
@@ -103,9 +152,16 @@ impl From<&RunError> for FailureKind {
 }
 
 impl From<&RunError> for Failure {
-    /// The error's class and its report as the message.
+    /// The error's class and its report as the message (without the last events, which a
+    /// failure report prints itself); after a step limit, the next step says whether a
+    /// timer loop or a spin ran away.
     fn from(e: &RunError) -> Failure {
-        Failure { kind: FailureKind::from(e), message: e.to_string() }
+        let hint = match e {
+            RunError::StepLimit { time_moving: true, .. } => Some(TIMER_LOOP_NEXT),
+            RunError::StepLimit { time_moving: false, .. } => Some(SPIN_NEXT),
+            _ => None,
+        };
+        Failure { kind: FailureKind::from(e), message: e.summary(), hint }
     }
 }
 
@@ -197,7 +253,8 @@ mod tests {
     fn a_failure_from_an_error_keeps_its_report() {
         for e in run_errors() {
             let f = Failure::from(&e);
-            assert_eq!((f.kind, f.message), (FailureKind::from(&e), e.to_string()));
+            assert_eq!((f.kind, &f.message), (FailureKind::from(&e), &e.summary()));
+            assert!(!f.message.contains("last events:\n"), "{}", f.message);
         }
     }
 }

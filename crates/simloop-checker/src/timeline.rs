@@ -47,7 +47,8 @@ pub fn symbol(kind: &EventKind) -> char {
     }
 }
 
-fn meaning(c: char) -> &'static str {
+/// What a timeline letter stands for.
+pub(crate) fn meaning(c: char) -> &'static str {
     match c {
         '+' => "start",
         's' => "spawn",

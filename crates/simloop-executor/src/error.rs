@@ -84,9 +84,49 @@ pub enum RunError {
 
 impl fmt::Display for RunError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_summary(f)?;
+        match self {
+            RunError::StepLimit { tail, .. } | RunError::TimeLimit { tail, .. } => {
+                write!(f, "\nlast events:\n{tail}")
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// [`RunError::summary`] as a `Display`.
+struct Summary<'a>(&'a RunError);
+
+impl fmt::Display for Summary<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.write_summary(f)
+    }
+}
+
+impl RunError {
+    /// The message without the last events a step or time limit carries (a failure
+    /// report prints its own tail of the trace): what happened and what to do.
+    ///
+    /// ```
+    /// use simloop_executor::{yield_now, Runtime};
+    /// let e = Runtime::builder().step_limit(10).build().try_block_on(async {
+    ///     loop {
+    ///         yield_now().await;
+    ///     }
+    /// });
+    /// let e = e.unwrap_err();
+    /// assert!(e.to_string().contains("\nlast events:\n"));
+    /// assert!(!e.summary().contains("last events:"));
+    /// assert!(e.summary().contains("Virtual time stood still"));
+    /// ```
+    pub fn summary(&self) -> String {
+        Summary(self).to_string()
+    }
+
+    fn write_summary(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             RunError::Deadlock(report) => write!(f, "{report}"),
-            RunError::StepLimit { limit, at, task, time_moving, seed, policy, tail } => {
+            RunError::StepLimit { limit, at, task, time_moving, seed, policy, .. } => {
                 write!(
                     f,
                     "step limit reached: {limit} steps ran by virtual time {at} (seed {seed:#x}, \
@@ -107,16 +147,16 @@ impl fmt::Display for RunError {
                 write!(
                     f,
                     " Raise it with Builder::step_limit (or #[simloop::test(step_limit = N)]) \
-                     if the run is just long.\nlast events:\n{tail}"
+                     if the run is just long."
                 )
             }
-            RunError::TimeLimit { limit, next_deadline, task, seed, policy, tail } => write!(
+            RunError::TimeLimit { limit, next_deadline, task, seed, policy, .. } => write!(
                 f,
                 "virtual time limit reached: the next timer fires at {next_deadline}, past the \
                  limit of {limit} (seed {seed:#x}, policy {policy}); it was set by {task}, which \
                  probably sleeps in a loop that never ends. Raise it with Builder::time_limit \
                  (or #[simloop::test(time_limit = SECONDS)], SIMLOOP_TIME_LIMIT) if the run is \
-                 just long.\nlast events:\n{tail}"
+                 just long."
             ),
             RunError::NestedBlockOn => f.write_str(
                 "block_on called inside a simloop runtime: a runtime cannot be nested; \

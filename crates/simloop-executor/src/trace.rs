@@ -201,6 +201,31 @@ impl Trace {
         self.dropped
     }
 
+    /// A copy holding only the last `n` events; the earlier ones count as
+    /// [`Trace::dropped`]. What a failure report's files are written from, so that a
+    /// runaway run's artifacts stay small whatever the trace limit.
+    ///
+    /// ```
+    /// use simloop_executor::{log, Runtime};
+    /// let mut rt = Runtime::new();
+    /// rt.block_on(async {
+    ///     for i in 0..10 {
+    ///         log!("line {i}");
+    ///     }
+    /// });
+    /// let last = rt.trace().last(3);
+    /// assert_eq!(last.len(), 3);
+    /// assert_eq!(last.dropped(), 12 - 3); // 10 logs, main's start and end
+    /// assert!(last.text().ends_with("main         line 9\n-- elapsed 0.000s"));
+    /// ```
+    pub fn last(&self, n: usize) -> Trace {
+        let mut t = self.clone();
+        if t.len() > n {
+            t.forget_oldest(t.len() - n);
+        }
+        t
+    }
+
     /// Forgets the oldest `k` events.
     #[cold]
     fn forget_oldest(&mut self, k: usize) {
