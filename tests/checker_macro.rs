@@ -125,12 +125,13 @@ async fn overdraft_race() {
 }
 
 /// Runs this test binary (the same thing `cargo test` runs) with `args` and `env`, every
-/// other `SIMLOOP_*` variable removed; returns (passed, stdout + stderr).
+/// other `SIMLOOP_*` variable (and nextest's `NEXTEST`) removed; returns (passed, stdout +
+/// stderr).
 fn run_self(args: &[&str], env: &[(String, String)]) -> (bool, String) {
     let mut cmd = Command::new(std::env::current_exe().unwrap());
     cmd.args(args);
     for (k, _) in std::env::vars() {
-        if k.starts_with("SIMLOOP_") {
+        if k.starts_with("SIMLOOP_") || k == "NEXTEST" {
             cmd.env_remove(k);
         }
     }
@@ -173,8 +174,10 @@ fn replay_command_reproduces_the_failing_run() {
             (k.to_string(), v.to_string())
         })
         .collect();
-    assert_eq!(env[0].0, "SIMLOOP_SEED");
-    assert_eq!(env[1], ("SIMLOOP_POLICY".to_string(), "random".to_string()));
+    let test = format!("{}::overdraft_race", env!("CARGO_CRATE_NAME"));
+    assert_eq!(env[0], ("SIMLOOP_TEST".to_string(), test));
+    assert_eq!(env[1].0, "SIMLOOP_SEED");
+    assert_eq!(env[2], ("SIMLOOP_POLICY".to_string(), "random".to_string()));
     assert_eq!(
         &words[cargo..],
         &[
@@ -199,7 +202,7 @@ fn replay_command_reproduces_the_failing_run() {
     let after_dash = words.iter().position(|w| *w == "--").unwrap();
     let (passed, second) = run_self(&words[after_dash + 1..], &env);
     assert!(!passed, "the replay must fail too:\n{second}");
-    let seed = &env[0].1;
+    let seed = &env[1].1;
     assert!(section(&second, "simloop: test overdraft_race failed: ")
         .starts_with(&format!("simloop: test overdraft_race failed: panic/assertion (seed {seed}, policy random, run 1 of 1)")));
     assert_eq!(section(&second, "last events of the failing run:"), events);
@@ -253,4 +256,59 @@ fn the_determinism_option_catches_hashmap_order() {
         "{out}"
     );
     assert!(out.contains("next: the program reads something simloop does not control"), "{out}");
+}
+
+/// The replay line of the README's failing seed: its variables name the test they are for.
+fn replay_env() -> Vec<(String, String)> {
+    [
+        ("SIMLOOP_TEST", format!("{}::overdraft_race", env!("CARGO_CRATE_NAME"))),
+        ("SIMLOOP_SEED", "0x975835de".to_string()),
+        ("SIMLOOP_POLICY", "random".to_string()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
+}
+
+#[test]
+fn the_replay_variables_are_for_the_named_test_only() {
+    // The replayed test and two tests that fail under any seed but 42, in one run with no
+    // --exact filter: only the replayed test takes the seed; the others run as written, and
+    // one line says they ignored the variables.
+    let filters = ["overdraft_race", "the_seed_option_seeds_the_run", "the_crate_option_names"];
+    let (passed, out) = run_self(
+        &[&filters[..], &["--include-ignored", "--test-threads=1"]].concat(),
+        &replay_env(),
+    );
+    assert!(!passed, "the replayed race fails:\n{out}");
+    assert!(
+        out.contains(
+            "overdraft_race failed: panic/assertion (seed 0x975835de, policy random, run 1 of 1)"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("test the_seed_option_seeds_the_run ... ok"), "{out}");
+    assert!(out.contains("test the_crate_option_names_the_facade ... ok"), "{out}");
+    let note = "simloop: SIMLOOP_SEED, SIMLOOP_POLICY and SIMLOOP_CHECK_DETERMINISM are for test \
+                checker_macro::overdraft_race (SIMLOOP_TEST); every other test ignores them";
+    assert_eq!(out.matches(note).count(), 1, "said once:\n{out}");
+}
+
+#[test]
+fn under_nextest_the_replay_line_is_in_nextests_form() {
+    let mut env = replay_env();
+    env.push(("NEXTEST".into(), "1".into()));
+    let (passed, out) = run_self(&["overdraft_race", "--exact", "--include-ignored"], &env);
+    assert!(!passed, "{out}");
+    let line = section(&out, "replay only this run:\n  ").lines().nth(1).unwrap().trim();
+    assert_eq!(
+        line,
+        format!(
+            "SIMLOOP_TEST={krate}::overdraft_race SIMLOOP_SEED=0x975835de SIMLOOP_POLICY=random \
+             cargo nextest run -p {package} --test {krate} --run-ignored all \
+             -E 'test(=overdraft_race)'",
+            krate = env!("CARGO_CRATE_NAME"),
+            package = env!("CARGO_PKG_NAME"),
+        )
+    );
 }

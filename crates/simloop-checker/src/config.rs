@@ -42,6 +42,10 @@ pub struct Explore {
     pub allow_leaks: bool,
     /// Start the virtual wall clock at this time of day (hours, minutes, seconds).
     pub wall_clock_hms: Option<(u64, u64, u64)>,
+    /// The test this exploration runs, as (crate, test name): `SIMLOOP_TEST` is matched
+    /// against it (see [`Overrides::replay_applies_to`]). `#[simloop::test]` sets it;
+    /// `None`: the replay variables apply only when `SIMLOOP_TEST` is unset.
+    pub test: Option<(String, String)>,
 }
 
 impl Default for Explore {
@@ -69,6 +73,7 @@ impl Explore {
             check_determinism: false,
             allow_leaks: false,
             wall_clock_hms: None,
+            test: None,
         }
     }
 
@@ -127,6 +132,21 @@ impl Explore {
         self
     }
 
+    /// Names the test this exploration runs (its crate and its name as libtest knows it),
+    /// so that a `SIMLOOP_TEST` naming another test leaves it alone.
+    pub fn for_test(mut self, crate_name: &str, name: &str) -> Explore {
+        self.test = Some((crate_name.to_string(), name.to_string()));
+        self
+    }
+
+    /// Whether the replay variables of `o` apply to this exploration's test.
+    fn replay_applies(&self, o: &Overrides) -> bool {
+        match &self.test {
+            Some((krate, name)) => o.replay_applies_to(krate, name),
+            None => o.test.is_none(),
+        }
+    }
+
     /// The policy runs use: the one set, else FIFO for one run and random for a sweep.
     pub fn effective_policy(&self) -> Policy {
         self.policy.unwrap_or(if self.runs > 1 && self.seed.is_none() {
@@ -138,14 +158,20 @@ impl Explore {
 
     /// Applies the `SIMLOOP_*` variables (see [`env`](crate::env)). The policy is fixed
     /// before `SIMLOOP_SEED` narrows a sweep to one seed, so a replay keeps the sweep's
-    /// policy.
+    /// policy. When `SIMLOOP_TEST` names another test, `SIMLOOP_SEED`, `SIMLOOP_POLICY` and
+    /// `SIMLOOP_CHECK_DETERMINISM` are ignored, and one line per process says so.
     ///
     /// # Panics
     /// On a malformed value, with the [`EnvError`](crate::env::EnvError) naming the
     /// variable and the accepted forms.
     pub fn from_env(self) -> Explore {
         match Overrides::from_env() {
-            Ok(o) => self.with_overrides(o),
+            Ok(o) => {
+                if let Some(test) = o.test.as_deref().filter(|_| !self.replay_applies(&o)) {
+                    crate::env::note_replay_ignored(test);
+                }
+                self.with_overrides(o)
+            }
             Err(e) => panic!("{e}"),
         }
     }
@@ -161,7 +187,10 @@ impl Explore {
     /// assert_eq!(e.seed_list(), vec![7]);
     /// assert_eq!(e.effective_policy(), Policy::Random); // the sweep's policy, kept
     /// ```
-    pub fn with_overrides(mut self, o: Overrides) -> Explore {
+    pub fn with_overrides(mut self, mut o: Overrides) -> Explore {
+        if !self.replay_applies(&o) {
+            (o.seed, o.policy, o.check_determinism) = (None, None, None);
+        }
         if let Some(n) = o.seeds {
             self.runs = n.max(1);
         }

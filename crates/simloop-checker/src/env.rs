@@ -6,16 +6,19 @@
 //! | variable | meaning | default |
 //! |---|---|---|
 //! | `SIMLOOP_SEED` | run exactly this one seed (decimal or `0x` hex): the replay switch | unset |
+//! | `SIMLOOP_TEST` | the test `SIMLOOP_SEED`, `SIMLOOP_POLICY` and `SIMLOOP_CHECK_DETERMINISM` are for (`<crate>::<test>` or `<test>`, as libtest names it); other tests ignore them, and one line says so | unset: they apply to every test |
 //! | `SIMLOOP_SEEDS` | how many seeds a sweep runs | the test's `seeds` |
 //! | `SIMLOOP_POLICY` | `fifo`, `random`, `pct`, `pct:<depth>` or `pct:<depth>:<steps>` | `fifo` for one seed, `random` for a sweep |
-//! | `SIMLOOP_CHECK_DETERMINISM` | `1`: run every seed twice and compare the traces | `0` |
+//! | `SIMLOOP_CHECK_DETERMINISM` | `1`: run every seed twice and compare the traces; `0`: don't (nothing else is accepted) | `0` |
 //! | `SIMLOOP_STEP_LIMIT` | each run's step limit | the test's `step_limit`, else `DEFAULT_STEP_LIMIT` (1,000,000) |
 //! | `SIMLOOP_TIME_LIMIT` | each run's virtual-time limit, in seconds | the test's `time_limit`, else `DEFAULT_TIME_LIMIT` (a day) |
 //! | `SIMLOOP_ORACLE_PROGRAMS` | how many generated programs `tests/program_oracle.rs` compares with CPython | 300 |
 //! | `SIMLOOP_ORACLE_SEED` | which ones (decimal or `0x` hex) | `0x5eed` |
 //! | `SIMLOOP_ORACLE_EAGER_CANCEL` | `1`: the oracle's Python side runs plain CPython order (read by `tests/oracle/program_batch.py`) | unset |
 //!
-//! An empty value counts as unset.
+//! An empty value counts as unset. One variable outside simloop is read here too:
+//! `NEXTEST` (set by cargo-nextest), so that a failure report prints its replay command in
+//! nextest's form ([`under_nextest`]).
 
 use std::fmt;
 
@@ -23,6 +26,11 @@ use simloop_executor::{parse_seed, ParsePolicyError, Policy};
 
 /// `SIMLOOP_SEED`: run exactly this one seed.
 pub const SEED: &str = "SIMLOOP_SEED";
+/// `SIMLOOP_TEST`: the test the replay variables (`SIMLOOP_SEED`, `SIMLOOP_POLICY`,
+/// `SIMLOOP_CHECK_DETERMINISM`) are for.
+pub const TEST: &str = "SIMLOOP_TEST";
+/// `NEXTEST`: set (to `1`) by cargo-nextest in every test process it runs.
+pub const NEXTEST: &str = "NEXTEST";
 /// `SIMLOOP_SEEDS`: how many seeds a sweep runs.
 pub const SEEDS: &str = "SIMLOOP_SEEDS";
 /// `SIMLOOP_POLICY`: the scheduling policy.
@@ -43,6 +51,7 @@ pub const ORACLE_EAGER_CANCEL: &str = "SIMLOOP_ORACLE_EAGER_CANCEL";
 /// Every `SIMLOOP_*` variable simloop reads (the checker's, and the oracle tests').
 pub const KNOWN: &[&str] = &[
     SEED,
+    TEST,
     SEEDS,
     POLICY,
     CHECK_DETERMINISM,
@@ -73,6 +82,13 @@ pub enum EnvError {
     },
     /// `SIMLOOP_POLICY` names no policy.
     NotAPolicy(ParsePolicyError),
+    /// A switch variable that is neither `0` nor `1`.
+    NotAFlag {
+        /// The variable.
+        var: &'static str,
+        /// Its value, as set.
+        value: String,
+    },
 }
 
 impl fmt::Display for EnvError {
@@ -85,6 +101,9 @@ impl fmt::Display for EnvError {
             ),
             EnvError::NotACount { var, value } => {
                 write!(f, "{var}={value:?} is not a count: use a number such as {var}=500")
+            }
+            EnvError::NotAFlag { var, value } => {
+                write!(f, "{var}={value:?} is not a switch: use {var}=1 (on) or {var}=0 (off)")
             }
             // The policy's own error quotes the value and lists every accepted form.
             EnvError::NotAPolicy(e) => write!(f, "{POLICY}={e}"),
@@ -121,16 +140,19 @@ impl std::error::Error for EnvError {
 ///     "SIMLOOP_SEEDS=\"many\" is not a count: use a number such as SIMLOOP_SEEDS=500"
 /// );
 /// ```
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Overrides {
     /// `SIMLOOP_SEED`.
     pub seed: Option<u64>,
+    /// `SIMLOOP_TEST`: the test `seed`, `policy` and `check_determinism` are for (`None`:
+    /// every test).
+    pub test: Option<String>,
     /// `SIMLOOP_SEEDS`.
     pub seeds: Option<u64>,
     /// `SIMLOOP_POLICY`.
     pub policy: Option<Policy>,
-    /// `SIMLOOP_CHECK_DETERMINISM`: off for `0`, `false` or `no`, on for any other value.
+    /// `SIMLOOP_CHECK_DETERMINISM`: `1` on, `0` off.
     pub check_determinism: Option<bool>,
     /// `SIMLOOP_STEP_LIMIT`.
     pub step_limit: Option<u64>,
@@ -148,17 +170,51 @@ impl Overrides {
 
     /// Parses the variables `lookup` gives (`None`: unset), in the order `SIMLOOP_SEEDS`,
     /// `SIMLOOP_POLICY`, `SIMLOOP_SEED`, `SIMLOOP_CHECK_DETERMINISM`, `SIMLOOP_STEP_LIMIT`,
-    /// `SIMLOOP_TIME_LIMIT`; the first malformed one is the error.
+    /// `SIMLOOP_TIME_LIMIT` (and `SIMLOOP_TEST`, any text); the first malformed one is the
+    /// error.
     pub fn from_lookup(lookup: impl FnMut(&str) -> Option<String>) -> Result<Overrides, EnvError> {
         let mut vars = Vars(lookup);
         let seeds = vars.count(SEEDS)?;
         let policy = vars.policy(POLICY)?;
         let seed = vars.seed(SEED)?;
-        let check_determinism = vars.flag(CHECK_DETERMINISM);
+        let check_determinism = vars.flag(CHECK_DETERMINISM)?;
         let step_limit = vars.count(STEP_LIMIT)?;
         let time_limit_secs = vars.count(TIME_LIMIT)?;
-        Ok(Overrides { seed, seeds, policy, check_determinism, step_limit, time_limit_secs })
+        let test = vars.get(TEST).map(|t| t.trim().to_string());
+        Ok(Overrides { seed, test, seeds, policy, check_determinism, step_limit, time_limit_secs })
     }
+
+    /// Whether the replay variables (`SIMLOOP_SEED`, `SIMLOOP_POLICY`,
+    /// `SIMLOOP_CHECK_DETERMINISM`) apply to the test `crate_name::test`: they do when
+    /// `SIMLOOP_TEST` is unset, or names that test as `<crate>::<test>` or `<test>`.
+    ///
+    /// ```
+    /// use simloop_checker::env::Overrides;
+    /// let o = Overrides::from_lookup(|name| {
+    ///     (name == "SIMLOOP_TEST").then(|| "race::overdraft".to_string())
+    /// })
+    /// .unwrap();
+    /// assert!(o.replay_applies_to("race", "overdraft"));
+    /// assert!(o.replay_applies_to("other_binary", "race::overdraft"));
+    /// assert!(!o.replay_applies_to("race", "unrelated"));
+    /// assert!(Overrides::default().replay_applies_to("race", "unrelated"));
+    /// ```
+    pub fn replay_applies_to(&self, crate_name: &str, test: &str) -> bool {
+        match &self.test {
+            None => true,
+            Some(want) => {
+                want == test
+                    || want.strip_prefix(crate_name).and_then(|r| r.strip_prefix("::"))
+                        == Some(test)
+            }
+        }
+    }
+}
+
+/// Whether this process runs under cargo-nextest (`NEXTEST` is set), so that a replay
+/// command is written in nextest's form.
+pub fn under_nextest() -> bool {
+    process_env(NEXTEST).is_some_and(|v| !v.trim().is_empty())
 }
 
 /// What the variables of the differential test against CPython say
@@ -220,9 +276,15 @@ impl<F: FnMut(&str) -> Option<String>> Vars<F> {
         self.get(var).map(|v| v.parse().map_err(EnvError::NotAPolicy)).transpose()
     }
 
-    /// Off for `0`, `false` or `no`, on for any other value.
-    fn flag(&mut self, var: &'static str) -> Option<bool> {
-        self.get(var).map(|v| !matches!(v.trim(), "0" | "false" | "no"))
+    /// `1` on, `0` off; anything else is refused, so a misspelt `yes` does not pass
+    /// silently.
+    fn flag(&mut self, var: &'static str) -> Result<Option<bool>, EnvError> {
+        let parse = |value: String| match value.trim() {
+            "1" => Ok(true),
+            "0" => Ok(false),
+            _ => Err(EnvError::NotAFlag { var, value }),
+        };
+        self.get(var).map(parse).transpose()
     }
 }
 
@@ -251,13 +313,32 @@ pub fn parse_policy(text: &str) -> Option<Policy> {
     text.parse().ok()
 }
 
+/// Writes a line to the process's stderr past libtest's output capture (which takes only
+/// what `eprintln!` prints), so that a passing test's note is seen.
+fn uncaptured(line: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr(), "{line}");
+}
+
+/// Says once per process that the replay variables are for another test (`test`, as
+/// `SIMLOOP_TEST` names it) and that this process's other tests ignore them.
+pub(crate) fn note_replay_ignored(test: &str) {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        uncaptured(&format!(
+            "simloop: {SEED}, {POLICY} and {CHECK_DETERMINISM} are for test {test} ({TEST}); \
+             every other test ignores them and runs as written"
+        ));
+    });
+}
+
 /// Warns once per process about a `SIMLOOP_*` variable nobody reads.
 fn warn_unknown_vars() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         for (k, _) in std::env::vars() {
             if let Some(warning) = unknown_var_warning(&k) {
-                eprintln!("{warning}");
+                uncaptured(&warning);
             }
         }
     });
@@ -293,6 +374,7 @@ mod tests {
             o,
             Overrides {
                 seed: Some(42),
+                test: None,
                 seeds: Some(30),
                 policy: Some(Policy::Random),
                 check_determinism: Some(true),
@@ -307,10 +389,10 @@ mod tests {
         );
         let empty = Overrides::from_lookup(vars(&[(SEED, " "), (POLICY, "")])).unwrap();
         assert_eq!(empty, Overrides::default());
-        for off in ["0", "false", "no"] {
-            let o = Overrides::from_lookup(vars(&[(CHECK_DETERMINISM, off)])).unwrap();
-            assert_eq!(o.check_determinism, Some(false), "{off}");
-        }
+        let o = Overrides::from_lookup(vars(&[(CHECK_DETERMINISM, " 0")])).unwrap();
+        assert_eq!(o.check_determinism, Some(false));
+        let o = Overrides::from_lookup(vars(&[(TEST, " race::t ")])).unwrap();
+        assert_eq!(o.test.as_deref(), Some("race::t"));
         let oracle =
             OracleVars::from_lookup(vars(&[(ORACLE_PROGRAMS, "10"), (ORACLE_SEED, "7")])).unwrap();
         assert_eq!(oracle, OracleVars { programs: Some(10), seed: Some(7) });
@@ -341,6 +423,18 @@ mod tests {
             err(&[(SEED, "x"), (SEEDS, "y")]),
             EnvError::NotACount { var: SEEDS, .. }
         ));
+        // A switch is 0 or 1: `yes`, `true` or `on` are refused, not taken as on.
+        for value in ["yes", "true", "on", "no", "2"] {
+            assert_eq!(
+                err(&[(CHECK_DETERMINISM, value)]),
+                EnvError::NotAFlag { var: CHECK_DETERMINISM, value: value.into() }
+            );
+        }
+        assert_eq!(
+            err(&[(CHECK_DETERMINISM, "yes")]).to_string(),
+            "SIMLOOP_CHECK_DETERMINISM=\"yes\" is not a switch: use SIMLOOP_CHECK_DETERMINISM=1 \
+             (on) or SIMLOOP_CHECK_DETERMINISM=0 (off)"
+        );
         let oracle = OracleVars::from_lookup(vars(&[(ORACLE_SEED, "seed")])).unwrap_err();
         assert_eq!(oracle, EnvError::NotASeed { var: ORACLE_SEED, value: "seed".into() });
         assert!(oracle.to_string().contains("(SIMLOOP_ORACLE_SEED=0x2a)"), "{oracle}");

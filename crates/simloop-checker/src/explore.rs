@@ -99,9 +99,7 @@ where
             Err(msg) => Some(Failure::new(FailureKind::ReturnedError, msg)),
         },
         Ok(Err(e)) => Some(Failure::from(&e)),
-        Err(payload) => {
-            Some(Failure::new(FailureKind::Panic, panic_message(&*payload)))
-        }
+        Err(payload) => Some(Failure::new(FailureKind::Panic, panic_message(&*payload))),
     };
     let failure = failure.or_else(|| {
         if options.allow_leaks {

@@ -212,7 +212,7 @@ where
     Fut: Future,
     Fut::Output: TestOutput + 'static,
 {
-    let sweep = explore(options, test);
+    let sweep = explore(options.for_test(info.crate_name, &info.name), test);
     if let Some(report) = failure_report(&info, &sweep) {
         eprintln!("\n{report}\n");
         let (_, run) = sweep.failure.as_ref().expect("a report means a failure");

@@ -58,10 +58,11 @@ pub use determinism::{first_divergence, Divergence};
 pub use env::parse_policy;
 pub use explore::{check_determinism, explore, run_seed, Coverage, Sweep};
 pub use harness::{
-    failure_report, run_test, write_artifacts, TestInfo, ARTIFACT_EVENTS, REPORT_TAIL, TIMELINE_EVENTS,
+    failure_report, run_test, write_artifacts, TestInfo, ARTIFACT_EVENTS, REPORT_TAIL,
+    TIMELINE_EVENTS,
 };
 pub use outcome::{Failure, FailureKind, RunOutcome, TestOutput};
-pub use replay::{policy_env, Replay, ReplayError};
+pub use replay::{policy_env, Replay, ReplayError, Runner};
 pub use snapshot::{snapshot_dir, TraceSource, View};
 pub use timeline::{symbol, timeline, TIMELINE_WIDTH};
 

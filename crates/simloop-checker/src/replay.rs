@@ -1,8 +1,10 @@
 //! Replay: the command line a failure report prints to rerun exactly one run, and its
 //! round trip. A run is named by its seed and its policy (every choice of a run comes from
-//! one RNG seeded by the seed), so the command is those two `SIMLOOP_*` variables in front
-//! of a `cargo test` that selects the one test; [`Replay::parse`] reads them back with the
-//! same parser the environment goes through ([`env`](crate::env)).
+//! one RNG seeded by the seed), so the command is those two `SIMLOOP_*` variables, and
+//! `SIMLOOP_TEST` naming the test they are for (any other test of the run ignores them),
+//! in front of a `cargo test` (or, under cargo-nextest, a `cargo nextest run`) that selects
+//! the one test; [`Replay::parse`] reads them back with the same parser the environment
+//! goes through ([`env`](crate::env)).
 
 use std::fmt;
 
@@ -16,12 +18,19 @@ use crate::harness::TestInfo;
 /// ```
 /// use simloop_checker::Replay;
 /// use simloop_executor::Policy;
-/// let run = Replay { seed: 0x2a, policy: Policy::Pct { depth: 2, max_steps: 50 }, check_determinism: false };
-/// assert_eq!(run.to_string(), "SIMLOOP_SEED=0x2a SIMLOOP_POLICY=pct:2:50");
+/// let run = Replay {
+///     test: Some("bank::t".into()),
+///     seed: 0x2a,
+///     policy: Policy::Pct { depth: 2, max_steps: 50 },
+///     check_determinism: false,
+/// };
+/// assert_eq!(run.to_string(), "SIMLOOP_TEST=bank::t SIMLOOP_SEED=0x2a SIMLOOP_POLICY=pct:2:50");
 /// assert_eq!(Replay::parse(&format!("{run} cargo test -p app -- t --exact")), Ok(run));
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Replay {
+    /// `SIMLOOP_TEST`: the test the run is of, as `<crate>::<test>` (`None`: any test).
+    pub test: Option<String>,
     /// `SIMLOOP_SEED`.
     pub seed: u64,
     /// `SIMLOOP_POLICY`.
@@ -71,9 +80,12 @@ impl std::error::Error for ReplayError {
 
 impl fmt::Display for Replay {
     /// The variables that select the run, as a shell takes them:
-    /// `SIMLOOP_SEED=<hex> SIMLOOP_POLICY=<policy>`, then `SIMLOOP_CHECK_DETERMINISM=1`
-    /// if it is on.
+    /// `SIMLOOP_TEST=<test>` if known, `SIMLOOP_SEED=<hex> SIMLOOP_POLICY=<policy>`, then
+    /// `SIMLOOP_CHECK_DETERMINISM=1` if it is on.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(test) = &self.test {
+            write!(f, "{}={test} ", env::TEST)?;
+        }
         write!(f, "{}={:#x} {}={}", env::SEED, self.seed, env::POLICY, policy_env(self.policy))?;
         if self.check_determinism {
             write!(f, " {}=1", env::CHECK_DETERMINISM)?;
@@ -91,6 +103,7 @@ impl Replay {
         let lookup = |name: &str| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string());
         let o = Overrides::from_lookup(lookup).map_err(ReplayError::Env)?;
         Ok(Replay {
+            test: o.test,
             seed: o.seed.ok_or(ReplayError::NoSeed)?,
             policy: o.policy.ok_or(ReplayError::NoPolicy)?,
             check_determinism: o.check_determinism.unwrap_or(false),
@@ -98,11 +111,39 @@ impl Replay {
     }
 }
 
+/// Which test runner a replay command is written for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Runner {
+    /// `cargo test ... -- <test> --exact`.
+    CargoTest,
+    /// `cargo nextest run ... -E 'test(=<test>)'`.
+    Nextest,
+}
+
+impl Runner {
+    /// The runner of this process: [`Runner::Nextest`] when `NEXTEST` is set (see
+    /// [`env::under_nextest`]).
+    pub fn current() -> Runner {
+        if env::under_nextest() {
+            Runner::Nextest
+        } else {
+            Runner::CargoTest
+        }
+    }
+}
+
 impl TestInfo {
-    /// The command that reruns only this test with `seed` and `policy`.
+    /// The command that reruns only this test with `seed` and `policy`, for the runner
+    /// this process runs under ([`Runner::current`]).
+    pub fn replay_command(&self, seed: u64, policy: Policy, determinism: bool) -> String {
+        self.replay_command_for(Runner::current(), seed, policy, determinism)
+    }
+
+    /// The command that reruns only this test with `seed` and `policy` under `runner`.
     ///
     /// ```
-    /// use simloop_checker::TestInfo;
+    /// use simloop_checker::{Runner, TestInfo};
     /// use simloop_executor::Policy;
     /// let info = TestInfo {
     ///     package: "simloop",
@@ -112,19 +153,43 @@ impl TestInfo {
     ///     ignored: false,
     /// };
     /// assert_eq!(
-    ///     info.replay_command(0x5f3a9c21, Policy::Random, false),
-    ///     "SIMLOOP_SEED=0x5f3a9c21 SIMLOOP_POLICY=random cargo test -p simloop --test checker_macro -- bank::overdraft --exact"
+    ///     info.replay_command_for(Runner::CargoTest, 0x5f3a9c21, Policy::Random, false),
+    ///     "SIMLOOP_TEST=checker_macro::bank::overdraft SIMLOOP_SEED=0x5f3a9c21 \
+    ///      SIMLOOP_POLICY=random cargo test -p simloop --test checker_macro -- \
+    ///      bank::overdraft --exact"
+    /// );
+    /// assert_eq!(
+    ///     info.replay_command_for(Runner::Nextest, 0x5f3a9c21, Policy::Random, false),
+    ///     "SIMLOOP_TEST=checker_macro::bank::overdraft SIMLOOP_SEED=0x5f3a9c21 \
+    ///      SIMLOOP_POLICY=random cargo nextest run -p simloop --test checker_macro \
+    ///      -E 'test(=bank::overdraft)'"
     /// );
     /// ```
-    pub fn replay_command(&self, seed: u64, policy: Policy, determinism: bool) -> String {
+    pub fn replay_command_for(
+        &self,
+        runner: Runner,
+        seed: u64,
+        policy: Policy,
+        determinism: bool,
+    ) -> String {
         let target = if self.target_tmpdir.is_some() {
             format!("--test {}", self.crate_name)
         } else {
             "--lib".to_string()
         };
-        let ignored = if self.ignored { " --include-ignored" } else { "" };
-        let run = Replay { seed, policy, check_determinism: determinism };
-        format!("{run} cargo test -p {} {target} -- {} --exact{ignored}", self.package, self.name)
+        let test = Some(format!("{}::{}", self.crate_name, self.name));
+        let run = Replay { test, seed, policy, check_determinism: determinism };
+        let (package, name) = (self.package, &self.name);
+        match runner {
+            Runner::CargoTest => {
+                let ignored = if self.ignored { " --include-ignored" } else { "" };
+                format!("{run} cargo test -p {package} {target} -- {name} --exact{ignored}")
+            }
+            Runner::Nextest => {
+                let ignored = if self.ignored { " --run-ignored all" } else { "" };
+                format!("{run} cargo nextest run -p {package} {target}{ignored} -E 'test(={name})'")
+            }
+        }
     }
 }
 
@@ -166,10 +231,13 @@ mod tests {
         };
         for policy in POLICIES {
             for seed in [0, 42, 0x5f3a_9c21, u64::MAX] {
-                for check_determinism in [false, true] {
-                    let command = info.replay_command(seed, policy, check_determinism);
+                for (check_determinism, runner) in
+                    [(false, Runner::CargoTest), (true, Runner::Nextest)]
+                {
+                    let command = info.replay_command_for(runner, seed, policy, check_determinism);
                     let back = Replay::parse(&command).unwrap_or_else(|e| panic!("{command}: {e}"));
-                    assert_eq!(back, Replay { seed, policy, check_determinism }, "{command}");
+                    let test = Some("bank::m::t".to_string());
+                    assert_eq!(back, Replay { test, seed, policy, check_determinism }, "{command}");
                 }
             }
         }
