@@ -3,7 +3,9 @@
 //!
 //! - [`assert_trace_snapshot!`] stores a run's canonical trace (log lines with virtual
 //!   instants and task names, then the elapsed time) as an insta snapshot in the
-//!   workspace's `snapshots/` folder, with the seed and policy in its metadata;
+//!   workspace's `snapshots/` folder (another crate than the root package's under
+//!   `snapshots/<crate path>/`, see [`snapshot_dir`]), with the seed and policy in its
+//!   metadata;
 //!   [`assert_timeline_snapshot!`] stores its [`timeline`] picture.
 //! - [`explore`] runs a test under many seeds with the uniform random or the PCT policy and
 //!   stops at the first failing run; a [`Sweep`] reports its [`Coverage`] (seeds run,

@@ -2,10 +2,14 @@
 //! stores the canonical trace text (log lines with virtual instants and task names, then
 //! `-- elapsed`), with the seed and policy in the snapshot's metadata.
 //!
-//! Every snapshot goes to the `snapshots/` folder at the workspace root (the nearest
-//! ancestor of the calling crate's manifest directory that holds `Cargo.lock`), whichever
-//! crate or test asserts it. `cargo insta review` / `cargo insta accept` work as usual; with
-//! `CI=true` a mismatch fails and nothing is written.
+//! Every snapshot goes under the `snapshots/` folder at the workspace root (the nearest
+//! ancestor of the calling crate's manifest directory that holds `Cargo.lock`): the root
+//! package's straight into it, as `snapshots/<test file>__<test fn>.snap`; any other
+//! crate's into a folder named by the crate's path in the workspace,
+//! `snapshots/<crate path>/<test file>__<test fn>.snap` (`crates/simloop-checker`'s
+//! `tests/render.rs` writes `snapshots/crates/simloop-checker/render__<fn>.snap`), so two
+//! crates' `tests/api.rs::hello` never share a file. `cargo insta review` / `cargo insta
+//! accept` work as usual; with `CI=true` a mismatch fails and nothing is written.
 
 use std::path::{Path, PathBuf};
 
@@ -78,12 +82,23 @@ pub enum View {
     Timeline,
 }
 
-/// The workspace's `snapshots/` folder, found from a crate's manifest directory: the
-/// nearest ancestor holding `Cargo.lock`, else the manifest directory itself.
+/// Where a crate's snapshots go, found from its manifest directory: the workspace's
+/// `snapshots/` folder (at the nearest ancestor holding `Cargo.lock`, else the manifest
+/// directory itself) for the root package, and `snapshots/<crate path>/` for any other
+/// crate, `<crate path>` being its manifest directory relative to the root.
+///
+/// ```
+/// use simloop_checker::snapshot_dir;
+/// let checker = env!("CARGO_MANIFEST_DIR"); // crates/simloop-checker
+/// let root = std::path::Path::new(checker).ancestors().nth(2).unwrap();
+/// assert_eq!(snapshot_dir(checker), root.join("snapshots/crates/simloop-checker"));
+/// assert_eq!(snapshot_dir(root.to_str().unwrap()), root.join("snapshots"));
+/// ```
 pub fn snapshot_dir(manifest_dir: &str) -> PathBuf {
     let start = Path::new(manifest_dir);
     let root = start.ancestors().find(|p| p.join("Cargo.lock").is_file()).unwrap_or(start);
-    root.join("snapshots")
+    let own = start.strip_prefix(root).unwrap_or(Path::new(""));
+    root.join("snapshots").join(own)
 }
 
 /// What the snapshot macros bind: the body and the insta settings (path, metadata).
@@ -129,7 +144,7 @@ pub fn snapshot_parts(
 ///
 /// let mut rt = Runtime::new();
 /// rt.block_on(async { log!("hello") });
-/// assert_trace_snapshot!(rt); // snapshots/<module>__<test fn>.snap
+/// assert_trace_snapshot!(rt); // snapshots/[<crate path>/]<test file>__<test fn>.snap
 /// assert_trace_snapshot!("hello_again", &rt);
 /// ```
 #[macro_export]

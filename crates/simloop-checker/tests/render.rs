@@ -108,10 +108,16 @@ fn chrome_json_has_a_named_thread_per_task_and_slices_in_virtual_microseconds() 
 }
 
 #[test]
-fn snapshots_go_to_the_workspace_snapshots_folder() {
+fn snapshots_go_to_the_workspace_snapshots_folder_under_the_crates_path() {
     let dir = snapshot_dir(env!("CARGO_MANIFEST_DIR"));
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).ancestors().nth(2).unwrap();
-    assert_eq!(dir, root.join("snapshots"));
+    assert_eq!(dir, root.join("snapshots").join("crates").join("simloop-checker"));
+    // The root package's go straight into snapshots/; two crates' never share a folder,
+    // so two crates' `tests/api.rs::hello` never share a file.
+    assert_eq!(snapshot_dir(root.to_str().unwrap()), root.join("snapshots"));
+    let other = root.join("crates").join("simloop-executor");
+    assert_ne!(snapshot_dir(other.to_str().unwrap()), dir);
+    assert!(dir.join("render__create_task_trace_snapshot.snap").is_file());
 }
 
 #[test]
