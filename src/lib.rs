@@ -36,3 +36,15 @@ pub use simloop_checker as checker;
 
 #[doc(inline)]
 pub use simloop_macros::test;
+
+/// README.md's code blocks, compiled (and run) as doc tests, so the README's examples
+/// cannot stop compiling unnoticed (`tests/readme_examples.rs` checks every Markdown file
+/// is listed here).
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDocTests;
+
+/// docs/asyncio-to-simloop.md's code blocks, compiled as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/asyncio-to-simloop.md")]
+pub struct AsyncioToSimloopDocTests;

@@ -29,3 +29,50 @@ async fn retries_back_off_for_an_hour() {
     }
     assert_eq!(now(), Instant::from_secs(3811)); // exact, and no wall time spent
 }
+
+/// The Markdown files whose code blocks must compile: README.md and every file in docs/.
+fn markdown_files() -> Vec<String> {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let mut files = vec!["README.md".to_string()];
+    let mut docs: Vec<String> = std::fs::read_dir(format!("{root}/docs"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.ends_with(".md"))
+        .map(|n| format!("docs/{n}"))
+        .collect();
+    docs.sort();
+    files.extend(docs);
+    files
+}
+
+/// Every code block of README.md and docs/*.md is compiled: the facade includes each file
+/// as the docs of a `#[cfg(doctest)]` item, so `cargo test` compiles and runs its Rust
+/// blocks as doc tests (issue 14, item 4: the README's task-group example had stopped
+/// compiling). A block is Rust unless it names another language; none may opt out with
+/// `ignore`.
+#[test]
+fn every_code_block_of_the_readme_and_docs_is_a_doc_test() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let lib = std::fs::read_to_string(format!("{root}/src/lib.rs")).unwrap();
+    let mut rust_blocks = 0;
+    for file in markdown_files() {
+        let include = format!("#[cfg(doctest)]\n#[doc = include_str!(\"../{file}\")]");
+        assert!(
+            lib.contains(&include),
+            "src/lib.rs does not compile {file}'s code: add\n{include}"
+        );
+        let text = std::fs::read_to_string(format!("{root}/{file}")).unwrap();
+        let fences = text.lines().filter(|l| l.trim_start().starts_with("```"));
+        // Opening fences are every other one.
+        for info in fences.step_by(2).map(|l| l.trim_start().trim_start_matches('`').trim()) {
+            let words: Vec<&str> = info.split(',').map(str::trim).collect();
+            let rust = words[0].is_empty() || words[0] == "rust";
+            assert!(
+                !(rust && words.contains(&"ignore")),
+                "{file}: a Rust block marked ignore is never compiled: ```{info}"
+            );
+            rust_blocks += usize::from(rust);
+        }
+    }
+    assert!(rust_blocks >= 4, "{rust_blocks} Rust blocks found");
+}
