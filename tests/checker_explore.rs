@@ -167,8 +167,9 @@ fn a_failure_report_names_class_seed_replay_coverage_and_next_step() {
     )), "{report}");
     assert!(
         report.contains(&format!(
-        "replay only this run:\n  SIMLOOP_SEED={seed} SIMLOOP_POLICY=random cargo test -p simloop \
-         --test checker_explore -- bank_report --exact\n"
+        "replay only this run:\n  SIMLOOP_TEST=checker_explore::bank_report SIMLOOP_SEED={seed} \
+         SIMLOOP_POLICY=random cargo test -p simloop --test checker_explore -- bank_report \
+         --exact\n"
     )),
         "{report}"
     );

@@ -209,8 +209,39 @@ fn the_main_panic_is_reraised_by_block_on_and_returned_by_try_block_on() {
 }
 
 #[test]
-fn a_panic_nobody_retrieves_is_reported_at_the_end() {
+fn a_panic_nobody_retrieves_fails_a_plain_block_on_naming_the_task_and_the_opt_out() {
     let mut rt = Runtime::new();
+    let failed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        rt.block_on(async {
+            spawn_named("fire-and-forget", async { panic!("nobody reads this") }).detach();
+            sleep(secs(1)).await;
+            "main's value"
+        })
+    }))
+    .unwrap_err();
+    let message = simloop::panic_message(&*failed);
+    assert!(
+        message.starts_with(
+            "task fire-and-forget panicked and nobody retrieved it: nobody reads this\n  \
+             fire-and-forget (#2) spawned at tests/executor_failures.rs:"
+        ),
+        "{message}"
+    );
+    assert!(message.contains("Builder::allow_unretrieved_panics(true)"), "{message}");
+    // The run finished first: its report and trace are whole.
+    assert_eq!(rt.report().never_retrieved.len(), 1);
+    assert_eq!(rt.now(), Instant::from_secs(1));
+    // A retrieved panic is no failure.
+    rt.block_on(async {
+        let t = spawn_named("read", async { panic!("read by main") });
+        assert!(t.await.is_err());
+    });
+}
+
+#[test]
+fn a_panic_nobody_retrieves_is_reported_at_the_end() {
+    // The report is the point here, so the run opts out of failing.
+    let mut rt = Runtime::builder().allow_unretrieved_panics(true).build();
     rt.block_on(async {
         spawn_named("fire-and-forget", async { panic!("nobody reads this") }).detach();
         sleep(secs(1)).await;

@@ -225,7 +225,12 @@ impl Explore {
 
     /// A runtime builder for one run of `seed`.
     pub fn builder(&self, seed: u64) -> Builder {
-        let mut b = Runtime::builder().seed(seed).policy(self.effective_policy());
+        // The checker fails a run with an unretrieved panic itself (unless allow_leaks),
+        // with its own report, so the runtime does not.
+        let mut b = Runtime::builder()
+            .seed(seed)
+            .policy(self.effective_policy())
+            .allow_unretrieved_panics(true);
         if let Some(n) = self.step_limit {
             b = b.step_limit(n);
         }

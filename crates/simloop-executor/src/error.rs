@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::report::DeadlockReport;
+use crate::report::{DeadlockReport, TaskReport};
 use crate::sched::policy::Policy;
 use crate::time::instant::Instant;
 
@@ -73,6 +73,19 @@ pub enum RunError {
     },
     /// `block_on` was called while a simloop runtime already drives this thread.
     NestedBlockOn,
+    /// A spawned task panicked and nobody retrieved its result (awaited it or read
+    /// `result()`) before `block_on` returned. `block_on` and `try_block_on` panic with
+    /// this message (the run has finished by then; [`Runtime::report`](crate::Runtime::report)
+    /// holds every such task), unless
+    /// [`Builder::allow_unretrieved_panics`](crate::Builder::allow_unretrieved_panics).
+    UnretrievedPanic {
+        /// The first such task.
+        task: Box<TaskReport>,
+        /// Its panic message.
+        message: String,
+        /// How many more tasks panicked unretrieved.
+        others: usize,
+    },
     /// The main future panicked (only `try_block_on` reports this; `block_on` re-raises it).
     MainPanicked {
         /// The panic message.
@@ -165,6 +178,18 @@ impl RunError {
             RunError::MainPanicked { message, at } => {
                 write!(f, "the main task panicked at {at}: {message}")
             }
+            RunError::UnretrievedPanic { task, message, others } => {
+                write!(f, "task {} panicked and nobody retrieved it: {message}", task.name)?;
+                if *others > 0 {
+                    write!(f, " (and {others} more tasks panicked unretrieved)")?;
+                }
+                write!(
+                    f,
+                    "\n{task}fix: await the task (or read task.result()) and handle its \
+                     panic, or, if the panic is expected, build the runtime with \
+                     Builder::allow_unretrieved_panics(true) (#[simloop::test(allow_leaks)])"
+                )
+            }
         }
     }
 }
@@ -173,7 +198,7 @@ impl std::error::Error for RunError {}
 
 impl RunError {
     /// A short name of the failure class (`deadlock`, `step-limit`, `time-limit`,
-    /// `nested-block-on`, `panic`), for reports and file names.
+    /// `nested-block-on`, `panic`, `unretrieved-panic`), for reports and file names.
     pub fn class(&self) -> &'static str {
         match self {
             RunError::Deadlock(_) => "deadlock",
@@ -181,6 +206,7 @@ impl RunError {
             RunError::TimeLimit { .. } => "time-limit",
             RunError::NestedBlockOn => "nested-block-on",
             RunError::MainPanicked { .. } => "panic",
+            RunError::UnretrievedPanic { .. } => "unretrieved-panic",
         }
     }
 }

@@ -311,7 +311,9 @@ fn run_ops<'a>(
 /// assert_eq!(run.trace.text(), "   0.250s  main         log 1\n-- elapsed 0.250s");
 /// ```
 pub fn run(program: &Program, seed: u64, policy: Policy) -> Run {
-    let mut rt = Runtime::builder().seed(seed).policy(policy).build();
+    // A program's panicking children are read back from the report, not a failure.
+    let mut rt =
+        Runtime::builder().seed(seed).policy(policy).allow_unretrieved_panics(true).build();
     let shared = Rc::new(Shared::default());
     let result = rt.try_block_on(body(program.main.clone(), "main".into(), shared.clone()));
     let main = match result {

@@ -49,6 +49,7 @@ pub struct Builder {
     pub(super) tracing: bool,
     pub(super) echo: bool,
     pub(super) cancel_leftovers: bool,
+    pub(super) allow_unretrieved_panics: bool,
 }
 
 impl Default for Builder {
@@ -64,6 +65,7 @@ impl Default for Builder {
             tracing: true,
             echo: false,
             cancel_leftovers: false,
+            allow_unretrieved_panics: false,
         }
     }
 }
@@ -81,6 +83,7 @@ impl fmt::Debug for Builder {
             .field("tracing", &self.tracing)
             .field("echo", &self.echo)
             .field("cancel_leftovers", &self.cancel_leftovers)
+            .field("allow_unretrieved_panics", &self.allow_unretrieved_panics)
             .finish()
     }
 }
@@ -213,6 +216,32 @@ impl Builder {
     /// ```
     pub fn cancel_leftovers(mut self, on: bool) -> Builder {
         self.cancel_leftovers = on;
+        self
+    }
+
+    /// Lets `block_on` return although a spawned task panicked and nobody retrieved its
+    /// result (awaited the task, or read `result()`); the panic is still reported on stderr
+    /// and in [`Runtime::report`](crate::Runtime::report). Default off: such a run panics
+    /// with [`RunError::UnretrievedPanic`](crate::RunError::UnretrievedPanic)'s message
+    /// (asyncio's "Task exception was never retrieved", made a failure), naming the task.
+    ///
+    /// ```
+    /// use simloop_executor::{spawn, yield_now, Runtime};
+    /// let run = |allow: bool| {
+    ///     let mut rt = Runtime::builder().allow_unretrieved_panics(allow).build();
+    ///     rt.block_on(async {
+    ///         drop(spawn(async { panic!("nobody reads this") }));
+    ///         yield_now().await;
+    ///     });
+    ///     rt.report().never_retrieved.len()
+    /// };
+    /// assert_eq!(run(true), 1); // returns, and the report holds the panic
+    /// let failed = std::panic::catch_unwind(move || run(false)).unwrap_err();
+    /// let message = simloop_executor::panic_message(&*failed);
+    /// assert!(message.starts_with("task Task-2 panicked and nobody retrieved it"), "{message}");
+    /// ```
+    pub fn allow_unretrieved_panics(mut self, allow: bool) -> Builder {
+        self.allow_unretrieved_panics = allow;
         self
     }
 

@@ -52,6 +52,9 @@ pub(crate) struct Inner {
     pub(super) echo: bool,
     /// Cancel the tasks left when main returns and run them to the end (asyncio.run).
     pub(super) cancel_leftovers: bool,
+    /// `Builder::allow_unretrieved_panics`: when off, teardown fails the run on a panic
+    /// nobody retrieved.
+    pub(super) allow_unretrieved_panics: bool,
     pub(super) scheduler: RefCell<Box<dyn Scheduler>>,
     pub(super) seed: u64,
     pub(super) policy: Policy,
@@ -94,6 +97,7 @@ impl Inner {
             tracing: b.tracing,
             echo: b.echo,
             cancel_leftovers: b.cancel_leftovers,
+            allow_unretrieved_panics: b.allow_unretrieved_panics,
             scheduler: RefCell::new(scheduler),
             seed: b.seed,
             policy: b.policy,

@@ -59,6 +59,11 @@ impl Inner {
     }
 
     /// End of `block_on`: report leftovers, then destroy them.
+    ///
+    /// # Panics
+    /// With [`RunError::UnretrievedPanic`]'s message when a task panicked and nobody
+    /// retrieved it, unless `Builder::allow_unretrieved_panics`; the report and the trace
+    /// are complete by then.
     pub(super) fn finish_run(&self) {
         let mut report = self.report.borrow_mut();
         report.seed = self.seed;
@@ -86,14 +91,27 @@ impl Inner {
                 let with_events = report.never_retrieved.len() < DETAILED_REPORTS;
                 let r = self.task_report(t.as_ref(), with_events);
                 self.record(h.id(), EventKind::NeverRetrieved(msg.clone()));
-                eprintln!("simloop: Task exception was never retrieved: {msg}\n{r}");
+                if self.allow_unretrieved_panics {
+                    eprintln!("simloop: Task exception was never retrieved: {msg}\n{r}");
+                }
                 report.never_retrieved.push((r, msg));
             }
         }
         report.callback_panics.append(&mut self.callback_panics.borrow_mut());
+        let unretrieved = match (self.allow_unretrieved_panics, report.never_retrieved.first()) {
+            (false, Some((task, message))) => Some(RunError::UnretrievedPanic {
+                task: Box::new(task.clone()),
+                message: message.clone(),
+                others: report.never_retrieved.len() - 1,
+            }),
+            _ => None,
+        };
         drop(report);
         self.destroy_all();
         self.sync_report();
+        if let Some(e) = unretrieved {
+            panic!("{e}");
+        }
     }
 
     /// Brings the report and the trace's elapsed time up to date.
