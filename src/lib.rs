@@ -20,7 +20,9 @@
 //! The pieces, each its own crate re-exported here:
 //! - the runtime (`simloop-executor`): [`Runtime`], [`spawn`], [`sleep`], [`log!`], traces;
 //! - asyncio's primitives (`simloop-primitives`): gather, TaskGroup, timeout, wait, ...;
-//! - the checker (`simloop-checker`): trace snapshots, seed exploration and replay;
+//! - the checker (`simloop-checker`), as [`checker`]: trace snapshots
+//!   ([`checker::assert_trace_snapshot!`]), seed exploration ([`checker::explore`]) and
+//!   replay ([`checker::Replay`]), the `SIMLOOP_*` variables ([`checker::env`]);
 //! - [`macro@test`] (`simloop-macros`): `#[simloop::test]` for `async fn` tests.
 
 #![forbid(unsafe_code)]
@@ -32,6 +34,7 @@ pub use simloop_executor::*;
 pub use simloop_primitives::*;
 
 /// The checker: trace snapshots, seed exploration, replay and determinism checks.
+#[doc(inline)]
 pub use simloop_checker as checker;
 
 #[doc(inline)]

@@ -76,3 +76,19 @@ fn every_code_block_of_the_readme_and_docs_is_a_doc_test() {
     }
     assert!(rust_blocks >= 4, "{rust_blocks} Rust blocks found");
 }
+
+/// `cargo doc -p simloop` shows the checker as the facade's own module (`explore`,
+/// `assert_trace_snapshot!` and the rest listed under `simloop::checker`), not an unlinked
+/// re-export of another crate (issue 14, item 7); `.ci/run` builds the docs with
+/// `RUSTDOCFLAGS=-D warnings`, so a broken intra-doc link fails CI.
+#[test]
+fn the_docs_inline_the_checker_and_ci_denies_doc_warnings() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let lib = std::fs::read_to_string(format!("{root}/src/lib.rs")).unwrap();
+    assert!(lib.contains("#[doc(inline)]\npub use simloop_checker as checker;"), "not inlined");
+    let ci = std::fs::read_to_string(format!("{root}/.ci/run")).unwrap();
+    assert!(
+        ci.lines().any(|l| l == "RUSTDOCFLAGS=\"-D warnings\" cargo doc --workspace --no-deps"),
+        "{ci}"
+    );
+}
