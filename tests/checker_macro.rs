@@ -312,3 +312,39 @@ fn under_nextest_the_replay_line_is_in_nextests_form() {
         )
     );
 }
+
+/// One failing assertion, for the noise test below.
+#[simloop::test]
+#[ignore = "fails on purpose: run by a_failure_prints_one_report_and_one_backtrace"]
+async fn one_failing_assertion() {
+    sleep(Duration::from_secs(1)).await;
+    assert_eq!(1 + 1, 3, "arithmetic");
+}
+
+/// A main task that waits for ever, for the spawn-site test below.
+#[simloop::test]
+#[ignore = "fails on purpose: run by a_failure_prints_one_report_and_one_backtrace"]
+async fn main_waits_for_ever() {
+    std::future::pending::<()>().await
+}
+
+#[test]
+fn a_failure_prints_one_report_and_one_backtrace() {
+    // With RUST_BACKTRACE=1, one assertion prints one "panicked at" line (the user's, at
+    // the assertion) and one backtrace, not a second pair for the harness.
+    let env = [("RUST_BACKTRACE".to_string(), "1".to_string())];
+    let (passed, out) = run_self(&["one_failing_assertion", "--exact", "--include-ignored"], &env);
+    assert!(!passed, "{out}");
+    let hook_lines: Vec<&str> =
+        out.lines().filter(|l| l.starts_with("thread '") && l.contains(" panicked at ")).collect();
+    assert_eq!(hook_lines.len(), 1, "{out}");
+    assert!(hook_lines[0].contains(" panicked at tests/checker_macro.rs:"), "{out}");
+    assert_eq!(out.matches("stack backtrace:").count(), 1, "{out}");
+    assert_eq!(out.matches("simloop: test one_failing_assertion failed:").count(), 1, "{out}");
+    assert!(!out.contains("panicked at crates/simloop-checker"), "{out}");
+    // Reports name main's spawn site as the test function, not the library.
+    let (passed, out) = run_self(&["main_waits_for_ever", "--exact", "--include-ignored"], &[]);
+    assert!(!passed, "{out}");
+    assert!(out.contains("main (#1) spawned at tests/checker_macro.rs:"), "{out}");
+    assert!(!out.contains("simloop-checker/src"), "{out}");
+}

@@ -1,14 +1,12 @@
 //! Seed exploration: run a test under many seeds with a random or PCT policy, stop at the
 //! first failing run, and count what the sweep covered.
 
+use simloop_executor::Policy;
 use std::collections::hash_map::DefaultHasher;
 use std::collections::HashSet;
 use std::fmt;
 use std::future::Future;
 use std::hash::{Hash, Hasher};
-use std::panic::{catch_unwind, AssertUnwindSafe};
-
-use simloop_executor::{panic_message, Policy};
 
 use crate::config::{Explore, DEFAULT_SEED};
 use crate::determinism::{first_divergence, lines};
@@ -76,7 +74,10 @@ fn hash_of(parts: &[&str]) -> u64 {
 
 /// Runs one seed: builds the runtime, runs the test future to completion and classifies
 /// the result. A run that passed but left tasks pending (or panics nobody retrieved) fails
-/// unless `options.allow_leaks`.
+/// unless `options.allow_leaks`. The main task's spawn site (in reports) is this
+/// function's caller, or theirs: every function from [`run_test`](crate::run_test) down
+/// passes its caller's location on, so `#[simloop::test]` reports the test function.
+#[track_caller]
 pub fn run_seed<F, Fut>(options: &Explore, seed: u64, test: &mut F) -> RunOutcome
 where
     F: FnMut() -> Fut,
@@ -86,20 +87,20 @@ where
     let mut rt = options.builder(seed).build();
     let policy = rt.policy();
     let fut = test();
-    let result = catch_unwind(AssertUnwindSafe(|| rt.try_block_on(fut)));
+    // Called directly, not in a closure, so that the main task's spawn site is the caller's.
+    let result = rt.try_block_on(fut);
     let trace = rt.trace();
     let report = rt.report();
     let mut output = String::new();
     let failure = match result {
-        Ok(Ok(v)) => match v.into_outcome() {
+        Ok(v) => match v.into_outcome() {
             Ok(text) => {
                 output = text;
                 None
             }
             Err(msg) => Some(Failure::new(FailureKind::ReturnedError, msg)),
         },
-        Ok(Err(e)) => Some(Failure::from(&e)),
-        Err(payload) => Some(Failure::new(FailureKind::Panic, panic_message(&*payload))),
+        Err(e) => Some(Failure::from(&e)),
     };
     let failure = failure.or_else(|| {
         if options.allow_leaks {
@@ -152,6 +153,7 @@ where
 /// });
 /// assert_eq!(run.failure.unwrap().kind, FailureKind::Nondeterminism);
 /// ```
+#[track_caller]
 pub fn check_determinism<F, Fut>(options: &Explore, seed: u64, test: &mut F) -> RunOutcome
 where
     F: FnMut() -> Fut,
@@ -210,6 +212,7 @@ where
 /// assert!(run.failure.unwrap().message.contains("overdrawn: -60"));
 /// assert!(index < 200);
 /// ```
+#[track_caller]
 pub fn explore<F, Fut>(options: impl Into<Explore>, mut test: F) -> Sweep
 where
     F: FnMut() -> Fut,

@@ -204,8 +204,14 @@ pub fn failure_report(info: &TestInfo, sweep: &Sweep) -> Option<String> {
 /// overrides), a report on stderr and a panic on failure; on success the last run, for a
 /// snapshot.
 ///
+/// The report is the failure's one message: the test then fails by unwinding without
+/// running the panic hook again (no second "panicked at" line, no second backtrace), and
+/// the main task's spawn site in reports is this function's caller (the test function
+/// `#[simloop::test]` wrote).
+///
 /// # Panics
-/// When a run fails, with the report.
+/// When a run fails, with a one-line summary and the replay command as the payload.
+#[track_caller]
 pub fn run_test<F, Fut>(info: TestInfo, options: Explore, test: F) -> RunOutcome
 where
     F: FnMut() -> Fut,
@@ -216,7 +222,7 @@ where
     if let Some(report) = failure_report(&info, &sweep) {
         eprintln!("\n{report}\n");
         let (_, run) = sweep.failure.as_ref().expect("a report means a failure");
-        panic!(
+        let summary = format!(
             "simloop: {} at seed {:#x} (policy {}); replay: {}",
             run.failure.as_ref().map_or(FailureKind::Panic, |f| f.kind),
             run.seed,
@@ -227,6 +233,10 @@ where
                 run.failure.as_ref().is_some_and(|f| f.kind == FailureKind::Nondeterminism)
             )
         );
+        // The report above is the message: unwind without the panic hook, which would print
+        // a second "panicked at" line (this file's) and, with RUST_BACKTRACE, a second
+        // backtrace of the harness itself.
+        std::panic::resume_unwind(Box::new(summary));
     }
     if sweep.coverage.seeds_run > 1 {
         eprintln!("simloop: {} passed ({}, policy {})", info.name, sweep.coverage, sweep.policy());
