@@ -1,5 +1,7 @@
 //! A tour of the asyncio guide on simloop: every example built so far, with its trace,
-//! its elapsed virtual time and the wall time the run took.
+//! its elapsed virtual time and the wall time the run took. It first says where the
+//! examples come from (`guide::TOUR_HEADER`): their Rust is in `tests/guide/mod.rs`, and
+//! the lines mirror the guide's Python output, reprs included.
 //!
 //! Run it with `cargo run --example asyncio_guide`.
 
@@ -11,6 +13,7 @@ use std::time::Instant as WallInstant;
 fn main() {
     let mut total_virtual = std::time::Duration::ZERO;
     let started = WallInstant::now();
+    println!("{}\n", guide::TOUR_HEADER);
     for ex in guide::examples() {
         let mut rt = guide::runtime();
         let t0 = WallInstant::now();
@@ -19,11 +22,12 @@ fn main() {
         let trace = rt.trace();
         total_virtual += trace.elapsed().as_duration();
         println!(
-            "== {}. {}  (virtual {}, wall {:.1?})",
+            "== {}. {}  (virtual {}, wall {:.1?}; CPython: tests/oracle/cases/{}.expected)",
             ex.number,
             ex.title,
             trace.elapsed(),
-            wall
+            wall,
+            ex.case
         );
         println!("{}\n", trace.text());
     }

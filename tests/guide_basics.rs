@@ -40,3 +40,22 @@ fn every_guide_example_matches_cpython() {
         run_example(ex.number);
     }
 }
+
+/// The tour names its sources and says why it prints Python reprs (issue 14, item 10).
+#[test]
+fn the_tour_names_its_source_files_and_explains_the_python_reprs() {
+    let header = guide::TOUR_HEADER;
+    for file in ["examples/asyncio_guide.rs", "tests/guide/mod.rs", "tests/oracle/cases/"] {
+        assert!(header.contains(file), "{file}: {header}");
+        let path = format!("{}/{}", env!("CARGO_MANIFEST_DIR"), file.trim_end_matches('/'));
+        assert!(std::path::Path::new(&path).exists(), "{path}");
+    }
+    assert!(header.contains("Python reprs included (`<class 'list'>`"), "{header}");
+    // The examples that print a repr do print it.
+    let reprs = guide::examples().into_iter().any(|ex| {
+        let mut rt = guide::runtime();
+        (ex.run)(&mut rt);
+        rt.trace().text().contains("<class 'list'>")
+    });
+    assert!(reprs);
+}

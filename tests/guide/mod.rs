@@ -10,6 +10,15 @@ use std::convert::Infallible;
 use std::rc::Rc;
 use std::time::Duration;
 
+/// What the tour (`examples/asyncio_guide.rs`) prints first: where its examples come from,
+/// and why some lines hold Python reprs.
+pub const TOUR_HEADER: &str = "\
+The asyncio guide's examples (seed/asyncio-guide.en.md), run on simloop by
+examples/asyncio_guide.rs; each example's Rust is in tests/guide/mod.rs, and CPython's own
+trace of it in tests/oracle/cases/<case>.expected. The lines print what the guide's Python
+prints, Python reprs included (`<class 'list'>`, `True`), so that they compare with the
+guide and with CPython byte for byte.";
+
 /// One guide example: its number and title in the guide, the oracle case holding
 /// CPython's trace, and the program.
 pub struct Example {

@@ -37,11 +37,40 @@ fn median(v: &[Outcome]) -> f64 {
     ns[ns.len() / 2]
 }
 
+/// What `--help` prints.
+const USAGE: &str = "\
+usage: cargo run --release -p simloop-bench -- [options]
+
+Runs each workload (W1 sleep storm, W2 spawn/join, W3 timeouts, W4 gather fan-out, W5 seed
+sweep) on simloop (traced and untraced), on tokio's paused clock and, for W1, on a bare
+async-task executor, in the same process, and prints the medians.
+
+options:
+  --quick          small sizes, one round (a smoke run of a few seconds)
+  --rounds N       rounds per workload (default 6, 1 with --quick)
+  --only W3        one workload (W1..W5)
+  --side S         one runtime only: simloop, simloop-off, tokio or bare (for profiling)
+  --warm-heap      rerun in a child whose glibc heap keeps freed pages
+  --help, -h       this text";
+
+/// The options `main` knows; anything else is refused with the usage.
+const KNOWN_FLAGS: &[&str] = &["--quick", "--rounds", "--only", "--side", "--warm-heap"];
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("rss") {
         rss_child(&args[1..]);
         return;
+    }
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        println!("{USAGE}");
+        return;
+    }
+    if let Some(bad) =
+        args.iter().find(|a| a.starts_with('-') && !KNOWN_FLAGS.contains(&a.as_str()))
+    {
+        eprintln!("simloop-bench: unknown option {bad}\n\n{USAGE}");
+        std::process::exit(2);
     }
     if args.iter().any(|a| a == "--warm-heap") && std::env::var_os(WARM_HEAP_ENV).is_none() {
         std::process::exit(rerun_with_warm_heap(&args));

@@ -54,3 +54,20 @@ fn fan_out_ends_at_the_longest_leaf() {
 fn seed_sweep_takes_five_ms_per_seed() {
     assert_eq!(both(Workload::SeedSweep { seeds: 5 }), Duration::from_millis(25));
 }
+
+/// `--help` prints the usage and runs nothing; an unknown option is refused with it
+/// (issue 14, item 10: `--help` used to start the full bench).
+#[test]
+fn help_prints_the_usage_and_runs_nothing() {
+    let bench = env!("CARGO_BIN_EXE_simloop-bench");
+    let out = std::process::Command::new(bench).arg("--help").output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.starts_with("usage: cargo run --release -p simloop-bench -- [options]"), "{text}");
+    assert!(text.contains("--quick"), "{text}");
+    assert!(!text.contains("Heap:"), "the bench started: {text}");
+    let out = std::process::Command::new(bench).arg("--quik").output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.starts_with("simloop-bench: unknown option --quik\n\nusage:"), "{err}");
+}
