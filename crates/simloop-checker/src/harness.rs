@@ -8,7 +8,6 @@ use std::fmt::Write as _;
 use std::future::Future;
 use std::path::PathBuf;
 
-use crate::chrome::chrome_trace;
 use crate::config::Explore;
 use crate::explore::{explore, Sweep};
 use crate::outcome::{FailureKind, RunOutcome, TestOutput};
@@ -130,13 +129,16 @@ fn summary(trace: &Trace) -> String {
 /// Writes the failing run's trace: `.txt` (header, the last [`ARTIFACT_EVENTS`] events,
 /// a timeline of the last [`TIMELINE_EVENTS`]) and `.json` (Chrome trace events of the
 /// last [`ARTIFACT_EVENTS`], for Perfetto). A longer trace is summarised first, with
-/// counts. Returns the two paths, or the error in words.
-pub fn write_artifacts(info: &TestInfo, run: &RunOutcome) -> Result<(PathBuf, PathBuf), String> {
+/// counts. Returns the two paths (the `.json` one only with the `perfetto` feature), or
+/// the error in words.
+pub fn write_artifacts(
+    info: &TestInfo,
+    run: &RunOutcome,
+) -> Result<(PathBuf, Option<PathBuf>), String> {
     let stem = info.artifact_stem(run.seed);
     let dir = stem.parent().map(|p| p.to_path_buf()).unwrap_or_default();
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let txt = stem.with_extension("txt");
-    let json = stem.with_extension("json");
     let mut text = format!("test {}\nseed {:#x}\npolicy {}\n", info.name, run.seed, run.policy);
     if let Some(f) = &run.failure {
         let _ = writeln!(text, "failure {}", f.kind);
@@ -149,8 +151,15 @@ pub fn write_artifacts(info: &TestInfo, run: &RunOutcome) -> Result<(PathBuf, Pa
     let pictured = trace.last(TIMELINE_EVENTS);
     let _ = write!(text, "\n{}\n\n{}\n", written.verbose(), timeline(&pictured));
     std::fs::write(&txt, text).map_err(|e| format!("cannot write {}: {e}", txt.display()))?;
-    std::fs::write(&json, chrome_trace(&written, Some((run.seed, run.policy))))
-        .map_err(|e| format!("cannot write {}: {e}", json.display()))?;
+    #[cfg(feature = "perfetto")]
+    let json = {
+        let json = stem.with_extension("json");
+        std::fs::write(&json, crate::chrome::chrome_trace(&written, Some((run.seed, run.policy))))
+            .map_err(|e| format!("cannot write {}: {e}", json.display()))?;
+        Some(json)
+    };
+    #[cfg(not(feature = "perfetto"))]
+    let json = None;
     Ok((txt, json))
 }
 
@@ -184,12 +193,10 @@ pub fn failure_report(info: &TestInfo, sweep: &Sweep) -> Option<String> {
     );
     match write_artifacts(info, run) {
         Ok((txt, json)) => {
-            let _ = writeln!(
-                out,
-                "full trace: {}\n            {} (open in ui.perfetto.dev)",
-                txt.display(),
-                json.display()
-            );
+            let _ = writeln!(out, "full trace: {}", txt.display());
+            if let Some(json) = json {
+                let _ = writeln!(out, "            {} (open in ui.perfetto.dev)", json.display());
+            }
         }
         Err(e) => {
             let _ = writeln!(out, "full trace: not written: {e}");

@@ -42,6 +42,7 @@
 
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "perfetto")]
 mod chrome;
 mod config;
 mod determinism;
@@ -51,9 +52,11 @@ mod harness;
 mod outcome;
 pub mod program;
 mod replay;
+#[cfg(feature = "snapshot")]
 pub mod snapshot;
 mod timeline;
 
+#[cfg(feature = "perfetto")]
 pub use chrome::{chrome_trace, chrome_trace_value};
 pub use config::{sweep_seed, Explore, DEFAULT_SEED};
 pub use determinism::{first_divergence, Divergence};
@@ -65,6 +68,7 @@ pub use harness::{
 };
 pub use outcome::{Failure, FailureKind, RunOutcome, TestOutput};
 pub use replay::{policy_env, Replay, ReplayError, Runner};
+#[cfg(feature = "snapshot")]
 pub use snapshot::{snapshot_dir, TraceSource, View};
 pub use timeline::{symbol, timeline, TIMELINE_WIDTH};
 
@@ -73,6 +77,24 @@ pub use timeline::{symbol, timeline, TIMELINE_WIDTH};
 /// with the macros, so the checker's public API is what users call.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::{assert_trace_snapshot, parse_policy, run_test, Explore, TestInfo};
+    #[cfg(feature = "snapshot")]
+    pub use crate::assert_trace_snapshot;
+    pub use crate::{parse_policy, run_test, Explore, TestInfo};
+    #[cfg(feature = "snapshot")]
     pub use insta;
+    /// `#[simloop::test(snapshot)]` without the `snapshot` feature: a compile error that
+    /// names the fix.
+    #[cfg(not(feature = "snapshot"))]
+    #[macro_export]
+    #[doc(hidden)]
+    macro_rules! __snapshot_needs_the_feature {
+        ($($t:tt)*) => {
+            ::core::compile_error!(
+                "#[simloop::test(snapshot)] needs simloop's `snapshot` feature (insta): enable \
+                 it, or leave `default-features = false` out of the simloop dependency"
+            )
+        };
+    }
+    #[cfg(not(feature = "snapshot"))]
+    pub use crate::__snapshot_needs_the_feature as assert_trace_snapshot;
 }

@@ -28,14 +28,17 @@
 //! );
 //! ```
 
+#[cfg(feature = "fuzz")]
 mod arbitrary;
 mod ast;
 pub mod check;
 pub mod interp;
 pub mod model;
 pub mod python;
+#[cfg(feature = "proptest")]
 pub mod strategy;
 
+#[cfg(feature = "fuzz")]
 pub use self::arbitrary::{case_from_bytes, MAX_DEPTH, MAX_OPS, MAX_SLEEP_MS};
 pub use ast::{
     child_name, mode_name, names_used, resolve, Block, Case, Millis, Op, Program, ReturnWhen,
