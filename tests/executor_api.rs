@@ -207,10 +207,12 @@ fn the_verbose_trace_records_every_runtime_event_in_order() {
     let expected = "   0.000s  main         start
    0.000s  main         spawn child
    0.000s  main         spawn victim
+   0.000s  main         yield
    0.000s  child        start
    0.000s  child        sleep until 1.500s
    0.000s  victim       start
    0.000s  victim       sleep until 9.000s
+   0.000s  main         resumed
    0.000s  victim       cancel requested
    0.000s  victim       cancelled
    1.500s  child        timer fired
@@ -221,6 +223,41 @@ fn the_verbose_trace_records_every_runtime_event_in_order() {
     assert_eq!(verbose, expected);
     let kinds: Vec<_> = rt.trace().events().iter().map(|e| e.kind.clone()).collect();
     assert!(kinds.contains(&EventKind::TimerFired));
+}
+
+/// A yield and the point where the task resumes are in the trace, so a read-await-write
+/// race shows without `log!` lines (issue 14, item 9); the canonical text (what snapshots
+/// hold) has neither, and an untraced run records neither.
+#[test]
+fn yields_and_resumptions_are_traced_but_not_in_the_text() {
+    let run = |tracing: bool| {
+        let mut rt = Runtime::builder().tracing(tracing).build();
+        rt.block_on(async {
+            let reader = spawn_named("reader", async {
+                sleep(Duration::ZERO).await; // read, then await, then write
+                log!("write");
+            });
+            spawn_named("writer", async { yield_now().await }).await.unwrap();
+            reader.await.unwrap();
+        });
+        rt.trace()
+    };
+    let trace = run(true);
+    let lines: Vec<String> = trace
+        .events()
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::Yield | EventKind::Resumed))
+        .map(|e| format!("{} {}", trace.name(e.task), trace.describe(&e.kind)))
+        .collect();
+    assert_eq!(
+        lines,
+        ["reader yield", "writer yield", "reader resumed", "writer resumed"],
+        "{}",
+        trace.verbose()
+    );
+    assert_eq!(trace.text(), "   0.000s  reader       write\n-- elapsed 0.000s");
+    let untraced = run(false);
+    assert_eq!(untraced.events().len(), 1, "{}", untraced.verbose());
 }
 
 #[test]

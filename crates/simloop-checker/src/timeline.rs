@@ -26,7 +26,7 @@ pub const TIMELINE_WIDTH: usize = 100;
 const NAME_WIDTH: usize = 14;
 
 /// The order of the legend: a task's life, from start to end.
-const LEGEND_ORDER: &str = "+sztLncFXPDU";
+const LEGEND_ORDER: &str = "+szyrtLncFXPDU";
 
 /// The letter of an event in the timeline.
 pub fn symbol(kind: &EventKind) -> char {
@@ -35,6 +35,8 @@ pub fn symbol(kind: &EventKind) -> char {
         EventKind::Start => '+',
         EventKind::Sleep { .. } => 'z',
         EventKind::TimerFired => 't',
+        EventKind::Yield => 'y',
+        EventKind::Resumed => 'r',
         EventKind::Log(_) => 'L',
         EventKind::Finished => 'F',
         EventKind::CancelRequested => 'c',
@@ -54,6 +56,8 @@ pub(crate) fn meaning(c: char) -> &'static str {
         's' => "spawn",
         'z' => "sleep",
         't' => "timer fired",
+        'y' => "yield",
+        'r' => "resumed",
         'L' => "log",
         'F' => "finished",
         'c' => "cancel requested",

@@ -66,6 +66,13 @@ pub enum EventKind {
     NeverRetrieved(String),
     /// An event recorded by a library built on the runtime (gather, timeout, ...).
     Note(String),
+    /// The task yielded (`yield_now()` or a zero sleep): it goes to the back of the ready
+    /// queue and every other ready step runs first. Recorded only with tracing on, and not
+    /// part of [`Trace::text`], so snapshots of the text do not change.
+    Yield,
+    /// The task resumed after a yield: the steps between its [`EventKind::Yield`] and this
+    /// event are what ran in between (where a read-await-write race shows).
+    Resumed,
     /// A library note about a deadline, `"{text} (deadline {deadline})"` (a timeout
     /// expiring): recorded without formatting a string.
     DeadlineNote {
@@ -144,6 +151,8 @@ const K_SLEEP: u64 = 2;
 const K_TIMER: u64 = 3;
 const K_FINISHED: u64 = 4;
 const K_OTHER: u64 = 5;
+const K_YIELD: u64 = 6;
+const K_RESUMED: u64 = 7;
 
 fn has_arg(kind: u64) -> bool {
     matches!(kind, K_SPAWN | K_SLEEP | K_OTHER)
@@ -158,6 +167,8 @@ impl Trace {
             EventKind::Sleep { until } => (K_SLEEP, until.as_nanos()),
             EventKind::TimerFired => (K_TIMER, 0),
             EventKind::Finished => (K_FINISHED, 0),
+            EventKind::Yield => (K_YIELD, 0),
+            EventKind::Resumed => (K_RESUMED, 0),
             other => {
                 self.others.push(other);
                 (K_OTHER, (self.others.len() - 1) as u64)
@@ -276,6 +287,8 @@ impl Trace {
             K_SLEEP => EventKind::Sleep { until: Instant::from_nanos(arg) },
             K_TIMER => EventKind::TimerFired,
             K_FINISHED => EventKind::Finished,
+            K_YIELD => EventKind::Yield,
+            K_RESUMED => EventKind::Resumed,
             _ => self.others[arg as usize].clone(),
         };
         Event { at, task, kind }
@@ -468,6 +481,8 @@ impl Trace {
             EventKind::Panicked(m) => format!("panicked: {m}"),
             EventKind::DestroyedPending => "destroyed while pending".into(),
             EventKind::NeverRetrieved(m) => format!("panic never retrieved: {m}"),
+            EventKind::Yield => "yield".into(),
+            EventKind::Resumed => "resumed".into(),
             EventKind::Note(m) => m.clone(),
             EventKind::DeadlineNote { text, deadline } => format!("{text} (deadline {deadline})"),
         }
@@ -488,6 +503,8 @@ mod tests {
             Event { at: Instant::ZERO, task: b, kind: EventKind::Sleep { until: t1 } },
             Event { at: Instant::ZERO, task: a, kind: EventKind::Note("n".into()) },
             Event { at: t1, task: b, kind: EventKind::TimerFired },
+            Event { at: t1, task: b, kind: EventKind::Yield },
+            Event { at: t1, task: a, kind: EventKind::Resumed },
             Event { at: t1, task: b, kind: EventKind::Log("hi".into()) },
             Event { at: t1, task: b, kind: EventKind::Finished },
             Event { at: Instant::from_secs(2), task: a, kind: EventKind::Cancelled },
@@ -497,9 +514,9 @@ mod tests {
             t.push(e.clone());
         }
         assert_eq!(t.events(), &events[..]);
-        assert_eq!(t.len(), 8);
+        assert_eq!(t.len(), 10);
         t.push(Event { at: Instant::from_secs(2), task: a, kind: EventKind::Finished });
-        assert_eq!(t.events().len(), 9, "a push after events() rebuilds the list");
+        assert_eq!(t.events().len(), 11, "a push after events() rebuilds the list");
         let mut backwards: Vec<(Instant, u64, u64)> = t.raw_rev().collect();
         backwards.reverse();
         assert_eq!(backwards, t.raw().collect::<Vec<_>>());

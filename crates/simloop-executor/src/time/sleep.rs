@@ -3,7 +3,9 @@
 //! A sleep registers a timer at its first poll (asyncio starts the timer when the sleep is
 //! awaited) and completes when the clock reaches its deadline. `sleep(Duration::ZERO)` and
 //! a `sleep_until` in the past yield once instead, re-queueing the caller at the back of
-//! the ready queue, as asyncio's `sleep(0)` does. A deadline past the end of the virtual
+//! the ready queue, as asyncio's `sleep(0)` does; with tracing on, the yield and the
+//! resumption are recorded ([`EventKind::Yield`], [`EventKind::Resumed`]), so the steps
+//! that ran in between show in the trace. A deadline past the end of the virtual
 //! clock (`sleep(Duration::MAX)`) never fires; if nothing else can run, the run fails as
 //! a deadlock whose report names that sleep.
 
@@ -27,8 +29,9 @@ enum State {
     At(Instant, bool),
     /// Started; the timer's key holds its deadline. Recorded in the trace?
     Waiting(TimerKey, bool),
-    /// A zero sleep that re-queued its task; done at the next poll.
-    Yielded,
+    /// A zero sleep that re-queued its task; done at the next poll. Recorded in the trace
+    /// (tracing was on), so its resumption is too?
+    Yielded(bool),
     Done,
 }
 
@@ -87,7 +90,7 @@ impl Sleep {
     pub fn reset(&mut self, deadline: Instant) {
         let recorded = match self.state {
             State::After(_, r) | State::At(_, r) | State::Waiting(_, r) => r,
-            State::Yielded | State::Done => true,
+            State::Yielded(_) | State::Done => true,
         };
         self.cancel_timer();
         self.state = State::At(deadline, recorded);
@@ -129,9 +132,7 @@ impl Sleep {
             State::After(d, recorded) if !d.is_zero() => (now.saturating_add(d), recorded),
             State::At(t, recorded) if t > now => (t, recorded),
             _ => {
-                rt.note_wait(WaitOn::Nothing);
-                cx.waker().wake_by_ref();
-                self.state = State::Yielded;
+                self.state = State::Yielded(yield_once(rt, cx));
                 return;
             }
         };
@@ -151,7 +152,10 @@ impl Future for Sleep {
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = &mut *self;
         match this.state {
-            State::Done | State::Yielded => {
+            State::Done | State::Yielded(_) => {
+                if let State::Yielded(true) = this.state {
+                    record_resumed();
+                }
                 this.state = State::Done;
                 Poll::Ready(())
             }
@@ -191,24 +195,71 @@ impl Drop for Sleep {
 #[derive(Debug, Default)]
 #[must_use = "futures do nothing unless you .await or poll them"]
 pub struct YieldNow {
-    yielded: bool,
+    state: YieldState,
+}
+
+/// Where a [`YieldNow`] is.
+#[derive(Clone, Copy, Debug, Default)]
+enum YieldState {
+    /// Not polled yet.
+    #[default]
+    Ready,
+    /// Yielded; done at the next poll. The yield was recorded, so the resumption is too?
+    Yielded(bool),
 }
 
 /// Gives every other ready step a turn: re-queues the caller at the back of the ready
 /// queue (asyncio's `await asyncio.sleep(0)`).
 #[inline]
 pub fn yield_now() -> YieldNow {
-    YieldNow { yielded: false }
+    YieldNow { state: YieldState::Ready }
+}
+
+/// A yield of the task being polled: notes that it waits on nothing, records the yield
+/// (with tracing on) and re-queues the task. Returns whether it was recorded, so that
+/// only then the resumption is (an untraced run pays nothing more at the resumption).
+#[cold]
+#[inline(never)]
+fn yield_once(rt: &Inner, cx: &Context<'_>) -> bool {
+    rt.note_wait(WaitOn::Nothing);
+    let traced = rt.tracing();
+    if traced {
+        rt.record(rt.current_id_and_slot().0, EventKind::Yield);
+    }
+    cx.waker().wake_by_ref();
+    traced
+}
+
+/// Records a yield of the task being polled (tracing is on).
+#[cold]
+fn record_yield() {
+    context::with(|rt| rt.record(rt.current_id_and_slot().0, EventKind::Yield));
+}
+
+/// Records that the task being polled resumed after a recorded yield.
+#[cold]
+fn record_resumed() {
+    context::with(|rt| rt.record(rt.current_id_and_slot().0, EventKind::Resumed));
 }
 
 impl Future for YieldNow {
     type Output = ();
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        if self.yielded {
+        if let YieldState::Yielded(traced) = self.state {
+            if traced {
+                record_resumed();
+            }
             return Poll::Ready(());
         }
-        self.yielded = true;
-        context::note_wait(WaitOn::Nothing);
+        let traced = context::with(|rt| {
+            rt.note_wait(WaitOn::Nothing);
+            rt.tracing()
+        });
+        let traced = traced == Some(true);
+        if traced {
+            record_yield();
+        }
+        self.state = YieldState::Yielded(traced);
         cx.waker().wake_by_ref();
         Poll::Pending
     }
