@@ -107,10 +107,10 @@ where
             return None;
         }
         if let Some((t, msg)) = report.never_retrieved.first() {
-            return Some(Failure::new(
-                FailureKind::Panic,
-                format!("task {} panicked and nobody retrieved it: {msg}", t.name),
-            ));
+            return Some(Failure::panic(format!(
+                "task {} panicked and nobody retrieved it: {msg}",
+                t.name
+            )));
         }
         if !report.destroyed_pending.is_empty() {
             let pending = &report.destroyed_pending;

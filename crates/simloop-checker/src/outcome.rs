@@ -96,6 +96,41 @@ const SPIN_NEXT: &str = "virtual time stood still over the last steps, so a task
     no other task will set (the busiest task is named above); make it await something that \
     completes, or raise step_limit if the run is just long";
 
+/// What to do after a panic of tokio code that needs tokio's own runtime.
+const TOKIO_NEXT: &str = "this is tokio code that needs tokio's runtime (its timers, its \
+    reactor or its spawner), which simloop does not run: use simloop's own instead, \
+    simloop::sleep for tokio::time::sleep, simloop::timeout for tokio::time::timeout, \
+    simloop::spawn for tokio::spawn, simloop::now for tokio::time::Instant::now; \
+    runtime-agnostic crates work as they are: tokio::sync (Semaphore, mpsc, Mutex, oneshot), \
+    futures::channel, tokio::select! (write `biased;` for one order every run) and \
+    futures::select!";
+
+/// Whether a panic message is tokio's "no runtime" panic (`tokio::time::sleep`,
+/// `tokio::spawn` and the like, outside a tokio runtime).
+fn is_tokio_without_runtime(message: &str) -> bool {
+    message.contains("no reactor running") || message.contains("context of a Tokio")
+}
+
+impl Failure {
+    /// A panic (of the test or of a task nobody retrieved), with the next step for
+    /// tokio's "no reactor running" when that is what it is.
+    ///
+    /// ```
+    /// use simloop_checker::{Failure, FailureKind};
+    /// let f = Failure::panic(
+    ///     "there is no reactor running, must be called from the context of a Tokio 1.x runtime",
+    /// );
+    /// assert_eq!(f.kind, FailureKind::Panic);
+    /// assert!(f.next_step().contains("simloop::sleep for tokio::time::sleep"));
+    /// assert_eq!(Failure::panic("boom").next_step(), FailureKind::Panic.next_step());
+    /// ```
+    pub fn panic(message: impl Into<String>) -> Failure {
+        let message = message.into();
+        let hint = is_tokio_without_runtime(&message).then_some(TOKIO_NEXT);
+        Failure { kind: FailureKind::Panic, message, hint }
+    }
+}
+
 /// Why a run failed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -159,6 +194,9 @@ impl From<&RunError> for Failure {
         let hint = match e {
             RunError::StepLimit { time_moving: true, .. } => Some(TIMER_LOOP_NEXT),
             RunError::StepLimit { time_moving: false, .. } => Some(SPIN_NEXT),
+            RunError::MainPanicked { message, .. } if is_tokio_without_runtime(message) => {
+                Some(TOKIO_NEXT)
+            }
             _ => None,
         };
         Failure { kind: FailureKind::from(e), message: e.summary(), hint }
