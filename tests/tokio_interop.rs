@@ -64,7 +64,7 @@ fn tokio_sync_semaphore_mpsc_and_mutex_work_on_virtual_time() {
         assert_eq!(now(), Instant::from_secs(2));
         // mpsc: a producer sleeping between sends, a consumer receiving in order.
         let (tx, mut rx) = tokio::sync::mpsc::channel(1);
-        spawn(async move {
+        let producer = spawn(async move {
             for i in 0..3 {
                 sleep(SECOND).await;
                 tx.send(i).await.unwrap();
@@ -78,6 +78,7 @@ fn tokio_sync_semaphore_mpsc_and_mutex_work_on_virtual_time() {
             got,
             [(0, Instant::from_secs(3)), (1, Instant::from_secs(4)), (2, Instant::from_secs(5))]
         );
+        producer.await.unwrap();
         // Mutex: held across a sleep, the second locker waits for it.
         let m = Rc::new(tokio::sync::Mutex::new(0));
         let m2 = m.clone();
@@ -99,7 +100,7 @@ fn futures_channels_work_on_virtual_time() {
     rt.block_on(async {
         let (mut tx, mut rx) = futures::channel::mpsc::channel::<u32>(1);
         let (done_tx, done_rx) = futures::channel::oneshot::channel();
-        spawn(async move {
+        let producer = spawn(async move {
             for i in 0..2 {
                 sleep(SECOND).await;
                 tx.send(i).await.unwrap();
@@ -110,6 +111,7 @@ fn futures_channels_work_on_virtual_time() {
         assert_eq!(rx.next().await, Some(1));
         assert_eq!(done_rx.await, Ok("done"));
         assert_eq!(now(), Instant::from_secs(2));
+        producer.await.unwrap();
     });
 }
 
