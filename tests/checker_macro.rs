@@ -348,3 +348,68 @@ fn a_failure_prints_one_report_and_one_backtrace() {
     assert!(out.contains("main (#1) spawned at tests/checker_macro.rs:"), "{out}");
     assert!(!out.contains("simloop-checker/src"), "{out}");
 }
+
+/// A test whose trace changed since its snapshot was reviewed (the committed
+/// `snapshots/checker_macro__a_changed_trace_under_review.snap` holds the old line).
+#[simloop::test(snapshot)]
+#[ignore = "fails on purpose: run by the_first_hour_path_of_the_readme_works"]
+async fn a_changed_trace_under_review() {
+    sleep(Duration::from_secs(1)).await;
+    log!("the line the test logs now");
+}
+
+/// The README's first hour, walked: the tour, a first test, a failing sweep and its replay
+/// under cargo test (with a broader filter too) and under cargo-nextest, a snapshot that
+/// needs review (issue 14's "done when").
+#[test]
+fn the_first_hour_path_of_the_readme_works() {
+    // 1. `cargo run --example asyncio_guide`: `cargo test` built it next to this binary.
+    let exe = std::env::current_exe().unwrap();
+    let tour = exe.parent().unwrap().parent().unwrap().join("examples").join("asyncio_guide");
+    if tour.exists() {
+        let out = Command::new(&tour).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success() && text.contains(" examples: "), "{text}");
+        assert!(text.starts_with("The asyncio guide's examples"), "{text}");
+    } else {
+        eprintln!("SKIPPED: the tour: {} not built (cargo test builds it)", tour.display());
+    }
+    // 2. A first test passes, in no wall time to speak of.
+    let (passed, out) = run_self(&["a_plain_test_runs_once_on_virtual_time", "--exact"], &[]);
+    assert!(passed, "{out}");
+    // 3. A sweep finds the race and prints its replay line.
+    let (passed, out) = run_self(&["overdraft_race", "--exact", "--include-ignored"], &[]);
+    assert!(!passed, "{out}");
+    let command = section(&out, "replay only this run:\n  ").lines().nth(1).unwrap().trim();
+    let words: Vec<&str> = command.split_whitespace().collect();
+    let cargo = words.iter().position(|w| *w == "cargo").unwrap();
+    let env: Vec<(String, String)> = words[..cargo]
+        .iter()
+        .map(|w| w.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())).unwrap())
+        .collect();
+    // 4. The replay, with the README's broader filter: the one run fails again, the
+    // unrelated test matched by "a_plain" runs as written.
+    let (passed, again) =
+        run_self(&["overdraft_race", "a_plain", "--include-ignored", "--test-threads=1"], &env);
+    assert!(!passed, "{again}");
+    assert!(again.contains("policy random, run 1 of 1)"), "{again}");
+    assert!(again.contains("test a_plain_test_runs_once_on_virtual_time ... ok"), "{again}");
+    // 5. Under cargo-nextest the line is nextest's.
+    let mut nextest = env.clone();
+    nextest.push(("NEXTEST".into(), "1".into()));
+    let (_, out) = run_self(&["overdraft_race", "--exact", "--include-ignored"], &nextest);
+    assert!(out.contains(" cargo nextest run -p simloop --test checker_macro "), "{out}");
+    // 6. A changed trace fails its snapshot, and with CI=true nothing is written: the
+    // change waits for `cargo insta review`.
+    let ci = [("CI".to_string(), "true".to_string())];
+    let (passed, out) =
+        run_self(&["a_changed_trace_under_review", "--exact", "--include-ignored"], &ci);
+    assert!(!passed, "{out}");
+    assert!(out.contains("the line the test logs now"), "{out}");
+    let snap = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/snapshots/checker_macro__a_changed_trace_under_review.snap"
+    );
+    assert!(!std::path::Path::new(&format!("{snap}.new")).exists(), "a .snap.new was written");
+    assert!(std::fs::read_to_string(snap).unwrap().contains("which the test no longer logs"));
+}
