@@ -236,6 +236,16 @@ fn a_panic_nobody_retrieves_fails_a_plain_block_on_naming_the_task_and_the_opt_o
         let t = spawn_named("read", async { panic!("read by main") });
         assert!(t.await.is_err());
     });
+    // try_block_on returns it as an error instead, with the same message.
+    let err = rt
+        .try_block_on(async {
+            spawn_named("fire-and-forget", async { panic!("nobody reads this") }).detach();
+            simloop::yield_now().await;
+        })
+        .unwrap_err();
+    assert_eq!(err.class(), "unretrieved-panic");
+    assert!(matches!(err, simloop::RunError::UnretrievedPanic { .. }));
+    assert!(err.to_string().starts_with("task fire-and-forget panicked and nobody retrieved it"));
 }
 
 #[test]

@@ -61,6 +61,12 @@ use crate::error::ChildError;
 
 /// What [`gather`] and [`try_gather`] accept: a task (used as is) or a boxed future
 /// (spawned as a new task). Box a future with `futures::FutureExt::boxed_local`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is neither a simloop Task nor a boxed future",
+    label = "pass a Task, or box the future: `fut.boxed_local()` (use futures::FutureExt)",
+    note = "gather, try_gather, wait_for, as_completed and shield take a `Task<T>` or a \
+            `LocalBoxFuture<T>`; the macros gather! / try_gather! take any future"
+)]
 pub trait IntoTask {
     /// The task's output.
     type Output: 'static;

@@ -142,13 +142,14 @@ impl Runtime {
     /// output; asyncio's `loop.run_until_complete(main())`.
     ///
     /// Tasks still pending when it returns are reported ("Task was destroyed but it is
-    /// pending!") and destroyed; panics nobody retrieved are reported (see
-    /// [`Runtime::report`]).
+    /// pending!") and destroyed (or, with [`Builder::cancel_leftovers`], cancelled and run
+    /// to the end); see [`Runtime::report`].
     ///
     /// # Panics
-    /// With the failure report on a deadlock, a step or time limit, or a nested call; and
-    /// with the main future's own panic if it panics. [`Runtime::try_block_on`] returns
-    /// those as errors instead.
+    /// With the failure report on a deadlock, a step or time limit, a nested call, or a
+    /// task's panic nobody retrieved ([`RunError::UnretrievedPanic`], unless
+    /// [`Builder::allow_unretrieved_panics`]); and with the main future's own panic if it
+    /// panics. [`Runtime::try_block_on`] returns those as errors instead.
     #[track_caller]
     pub fn block_on<F: Future>(&mut self, future: F) -> F::Output
     where
@@ -161,8 +162,8 @@ impl Runtime {
         }
     }
 
-    /// Like [`Runtime::block_on`], but a deadlock, limit, nested call or main panic is
-    /// returned as a [`RunError`].
+    /// Like [`Runtime::block_on`], but a deadlock, limit, nested call, unretrieved panic or
+    /// main panic is returned as a [`RunError`].
     #[track_caller]
     pub fn try_block_on<F: Future>(&mut self, future: F) -> Result<F::Output, RunError>
     where

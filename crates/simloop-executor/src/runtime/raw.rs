@@ -77,8 +77,11 @@ impl Inner {
                         .take_panic_payload()
                         .unwrap_or_else(|| Box::new("the main task was cancelled".to_string()))),
                 };
-                self.finish_run();
-                Ok(out)
+                match self.finish_run() {
+                    // Main's own panic comes first; else a panic nobody retrieved fails it.
+                    Err(e) if out.is_ok() => Err(e),
+                    _ => Ok(out),
+                }
             }
             Err(e) => {
                 self.destroy_all();

@@ -60,11 +60,10 @@ impl Inner {
 
     /// End of `block_on`: report leftovers, then destroy them.
     ///
-    /// # Panics
-    /// With [`RunError::UnretrievedPanic`]'s message when a task panicked and nobody
-    /// retrieved it, unless `Builder::allow_unretrieved_panics`; the report and the trace
-    /// are complete by then.
-    pub(super) fn finish_run(&self) {
+    /// Fails with [`RunError::UnretrievedPanic`] when a task panicked and nobody retrieved
+    /// it, unless `Builder::allow_unretrieved_panics`; the report and the trace are
+    /// complete by then.
+    pub(super) fn finish_run(&self) -> Result<(), RunError> {
         let mut report = self.report.borrow_mut();
         report.seed = self.seed;
         report.policy = self.policy;
@@ -109,9 +108,7 @@ impl Inner {
         drop(report);
         self.destroy_all();
         self.sync_report();
-        if let Some(e) = unretrieved {
-            panic!("{e}");
-        }
+        unretrieved.map_or(Ok(()), Err)
     }
 
     /// Brings the report and the trace's elapsed time up to date.

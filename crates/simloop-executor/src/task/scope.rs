@@ -119,7 +119,7 @@ fn current_task(op: &'static str) -> Rc<dyn ErasedTask> {
 /// was cancelled while the scope was the innermost active one (the future is dropped then).
 ///
 /// The scope opens at its first poll and closes when it returns or is dropped. See the
-/// [module docs](self) for an example.
+/// [module docs](crate::catch_cancel) for an example.
 ///
 /// # Panics
 /// When polled outside a simloop task.
