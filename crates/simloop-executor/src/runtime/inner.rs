@@ -14,6 +14,7 @@ use std::task::Waker;
 use slab::Slab;
 
 use crate::report::RunReport;
+use crate::resource::table::ResourceTable;
 use crate::runtime::builder::Builder;
 use crate::runtime::remote::{self, Remote};
 use crate::sched::policy::Policy;
@@ -75,6 +76,8 @@ pub(crate) struct Inner {
     pub(super) callback_panics: RefCell<Vec<(Instant, String)>>,
     pub(super) fired: RefCell<Vec<Slot>>,
     pub(super) report: RefCell<RunReport>,
+    /// The resources tasks hold and wait on (locks, events, queues), for diagnosis.
+    pub(super) resources: RefCell<ResourceTable>,
 }
 
 impl Inner {
@@ -115,6 +118,7 @@ impl Inner {
             callback_panics: RefCell::default(),
             fired: RefCell::default(),
             report: RefCell::default(),
+            resources: RefCell::default(),
         }
     }
 
@@ -309,5 +313,10 @@ impl Inner {
     /// Asks the driver to stop at the end of the current iteration (main's done callback).
     pub(crate) fn request_stop(&self) {
         self.stopping.set(true);
+    }
+
+    /// Works on the table of resources tasks hold and wait on (see `resource`).
+    pub(crate) fn with_resources<R>(&self, f: impl FnOnce(&mut ResourceTable) -> R) -> R {
+        f(&mut self.resources.borrow_mut())
     }
 }

@@ -1,5 +1,6 @@
 //! Where a task is in its life, and what a pending task waits on.
 
+use crate::resource::table::ResourceId;
 use crate::task::id::TaskId;
 use crate::time::instant::Instant;
 
@@ -27,6 +28,9 @@ pub enum WaitOn {
     Task(TaskId),
     /// `wait_all_tasks_blocked()`: every other task going idle.
     AllBlocked,
+    /// A resource a library declared (a simloop `Lock`, `Event`, `Queue`, ...): see
+    /// [`Resource`](crate::Resource).
+    Resource(ResourceId),
     /// A future simloop does not know (a channel, a lock, a foreign waker).
     Foreign,
 }
