@@ -11,6 +11,7 @@
 //! | [`mod@wait`] | `wait(tasks, timeout=, return_when=)` | [`wait()`](fn@wait), [`ReturnWhen`] |
 //! | [`mod@as_completed`] | `as_completed(aws, timeout=)` | [`as_completed()`](fn@as_completed) |
 //! | [`mod@shield`] | `shield(aw)` | [`shield()`](fn@shield) |
+//! | [`mod@sync`] | `Lock`, `Event`, `Condition`, `Semaphore`, `BoundedSemaphore`, `Barrier`, `Queue`, `PriorityQueue`, `LifoQueue` | [`sync::Lock`], [`sync::Event`], [`sync::Queue`], ... |
 //! | [`mod@error`] | `ExceptionGroup`, `TimeoutError` | [`ChildError`], [`TaskGroupError`], [`Elapsed`] |
 //!
 //! `docs/asyncio-to-simloop.md` at the repository root maps every asyncio call to its
@@ -33,6 +34,7 @@ pub mod error;
 pub mod gather;
 mod gather_macros;
 pub mod shield;
+pub mod sync;
 pub mod task_group;
 pub mod timeout;
 pub mod wait;
