@@ -44,7 +44,7 @@ pub fn symbol(kind: &EventKind) -> char {
         EventKind::Panicked(_) => 'P',
         EventKind::DestroyedPending => 'D',
         EventKind::NeverRetrieved(_) => 'U',
-        EventKind::Note(_) | EventKind::DeadlineNote { .. } => 'n',
+        EventKind::Note(_) | EventKind::DeadlineNote { .. } | EventKind::ResourceNote { .. } => 'n',
         _ => '?',
     }
 }

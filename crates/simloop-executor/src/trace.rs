@@ -81,6 +81,14 @@ pub enum EventKind {
         /// The deadline it concerns.
         deadline: Instant,
     },
+    /// A library's operation on a resource, `"{verb} {resource}"` (`acquire Lock 'db'`):
+    /// recorded without formatting a string (see [`Resource`](crate::Resource)).
+    ResourceNote {
+        /// What was done: `acquire`, `release`, `set`, `put`, ...
+        verb: &'static str,
+        /// The resource's label, `Lock 'db'`.
+        resource: Rc<str>,
+    },
 }
 
 /// The recorded events of a run, with the task names needed to print them.
@@ -485,6 +493,7 @@ impl Trace {
             EventKind::Resumed => "resumed".into(),
             EventKind::Note(m) => m.clone(),
             EventKind::DeadlineNote { text, deadline } => format!("{text} (deadline {deadline})"),
+            EventKind::ResourceNote { verb, resource } => format!("{verb} {resource}"),
         }
     }
 }

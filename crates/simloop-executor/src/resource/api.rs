@@ -38,6 +38,7 @@ pub struct Resource {
     id: ResourceId,
     kind: &'static str,
     name: Option<Rc<str>>,
+    label: Rc<str>,
     traced: Cell<bool>,
 }
 
@@ -49,7 +50,11 @@ impl Resource {
             n.set(id + 1);
             ResourceId(id)
         });
-        Resource { id, kind, name: name.map(Rc::from), traced: Cell::new(true) }
+        let label: Rc<str> = match name {
+            Some(n) => format!("{kind} '{n}'").into(),
+            None => kind.into(),
+        };
+        Resource { id, kind, name: name.map(Rc::from), label, traced: Cell::new(true) }
     }
 
     /// Its id, as [`WaitOn::Resource`] names it.
@@ -69,10 +74,7 @@ impl Resource {
 
     /// `Lock 'db'`, or `Lock` when unnamed: how traces and reports name it.
     pub fn label(&self) -> String {
-        match &self.name {
-            Some(n) => format!("{} '{n}'", self.kind),
-            None => self.kind.to_string(),
-        }
+        self.label.to_string()
     }
 
     /// Whether [`Resource::note`] records anything (on by default).
@@ -123,8 +125,8 @@ impl Resource {
         }
         context::with(|rt| {
             if rt.tracing() {
-                let msg = format!("{verb} {}", self.label());
-                rt.record(rt.current_or_none(), EventKind::Note(msg));
+                let kind = EventKind::ResourceNote { verb, resource: self.label.clone() };
+                rt.record(rt.current_or_none(), kind);
             }
         });
     }

@@ -2,7 +2,7 @@
 //! what a waiting task needs another task to do. Nothing here runs per step or per sleep:
 //! only a library's wait on, or hold of, a resource touches it.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use crate::task::id::TaskId;
@@ -43,10 +43,10 @@ impl Entry {
 /// Every resource some task held or waited on, and what each waiting task needs done.
 #[derive(Default)]
 pub(crate) struct ResourceTable {
-    entries: HashMap<ResourceId, Entry>,
+    entries: BTreeMap<ResourceId, Entry>,
     /// Per task: the resource it last started waiting on and what it needs another task to
     /// do to it ("release", "set", "put into").
-    needs: HashMap<TaskId, (ResourceId, &'static str)>,
+    needs: BTreeMap<TaskId, (ResourceId, &'static str)>,
 }
 
 impl ResourceTable {

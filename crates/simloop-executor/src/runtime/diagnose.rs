@@ -196,7 +196,7 @@ impl Inner {
             WaitOn::AllBlocked => "wait_all_tasks_blocked()".into(),
             WaitOn::Resource(r) => {
                 let table = self.resources.borrow();
-                match table.get(r) {
+                match table.as_ref().and_then(|t| t.get(r)) {
                     Some(e) if e.holders.is_empty() => e.label(),
                     Some(e) => {
                         let trace = self.trace.borrow();
@@ -241,8 +241,10 @@ impl Inner {
             .map(|(i, t)| self.task_report(t.as_ref(), i < DETAILED_REPORTS))
             .collect();
         let waits: Vec<(TaskId, WaitOn)> = reports.iter().map(|r| (r.id, r.waiting_on)).collect();
-        let wait_for =
-            wait_for_chains(&waits, &self.resources.borrow(), |id| self.trace.borrow().name(id));
+        let empty = ResourceTable::default();
+        let resources = self.resources.borrow();
+        let table = resources.as_deref().unwrap_or(&empty);
+        let wait_for = wait_for_chains(&waits, table, |id| self.trace.borrow().name(id));
         DeadlockReport {
             at: self.now(),
             seed: self.seed,

@@ -76,8 +76,9 @@ pub(crate) struct Inner {
     pub(super) callback_panics: RefCell<Vec<(Instant, String)>>,
     pub(super) fired: RefCell<Vec<Slot>>,
     pub(super) report: RefCell<RunReport>,
-    /// The resources tasks hold and wait on (locks, events, queues), for diagnosis.
-    pub(super) resources: RefCell<ResourceTable>,
+    /// The resources tasks hold and wait on (locks, events, queues), for diagnosis; built
+    /// at the first one, so a run without any costs nothing.
+    pub(super) resources: RefCell<Option<Box<ResourceTable>>>,
 }
 
 impl Inner {
@@ -317,6 +318,6 @@ impl Inner {
 
     /// Works on the table of resources tasks hold and wait on (see `resource`).
     pub(crate) fn with_resources<R>(&self, f: impl FnOnce(&mut ResourceTable) -> R) -> R {
-        f(&mut self.resources.borrow_mut())
+        f(self.resources.borrow_mut().get_or_insert_with(Box::default))
     }
 }
