@@ -172,6 +172,8 @@ fn full_set() -> Vec<Workload> {
         Workload::TimeoutChurn { quiet: 1_000_000, fired: 100_000, workers: 1_000 },
         Workload::FanOut { depth: 6, fanout: 8 },
         Workload::SeedSweep { seeds: 10_000 },
+        Workload::LockContention { tasks: 100, rounds: 10_000 },
+        Workload::ProducerConsumer { producers: 10, items: 1_000_000, capacity: 64 },
     ]
 }
 
@@ -183,6 +185,8 @@ fn quick_set() -> Vec<Workload> {
         Workload::TimeoutChurn { quiet: 100_000, fired: 10_000, workers: 100 },
         Workload::FanOut { depth: 4, fanout: 8 },
         Workload::SeedSweep { seeds: 1_000 },
+        Workload::LockContention { tasks: 100, rounds: 1_000 },
+        Workload::ProducerConsumer { producers: 10, items: 100_000, capacity: 64 },
     ]
 }
 

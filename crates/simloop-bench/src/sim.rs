@@ -27,6 +27,10 @@ pub fn run(w: &Workload, tracing: bool) -> Outcome {
             fan_out(depth, fanout, leaves, tracing)
         }
         Workload::SeedSweep { seeds } => seed_sweep(seeds, tracing),
+        Workload::LockContention { tasks, rounds } => lock_contention(tasks, rounds, tracing),
+        Workload::ProducerConsumer { producers, items, capacity } => {
+            producer_consumer(producers, items, capacity, tracing)
+        }
     }
     .with_events(w.events())
 }
@@ -172,4 +176,47 @@ fn seed_sweep(seeds: u64, tracing: bool) -> Raw {
         elapsed += rt.now().as_duration();
     }
     Raw { elapsed, spent: start.stop() }
+}
+
+fn lock_contention(tasks: usize, rounds: usize, tracing: bool) -> Raw {
+    timed(tracing, async move {
+        let lock = simloop_primitives::sync::Lock::new();
+        let count = Rc::new(std::cell::Cell::new(0usize));
+        let handles: Vec<_> = (0..tasks)
+            .map(|_| {
+                let (lock, count) = (lock.clone(), count.clone());
+                spawn(async move {
+                    for _ in 0..rounds {
+                        let _held = lock.lock().await;
+                        count.set(count.get() + 1);
+                        yield_now().await;
+                    }
+                })
+            })
+            .collect();
+        for h in handles {
+            h.await.expect("locker finishes");
+        }
+        assert_eq!(count.get(), tasks * rounds);
+    })
+}
+
+fn producer_consumer(producers: usize, items: usize, capacity: usize, tracing: bool) -> Raw {
+    timed(tracing, async move {
+        let q = simloop_primitives::sync::Queue::new(capacity);
+        for p in 0..producers {
+            let q = q.clone();
+            spawn(async move {
+                for i in 0..share(items, producers, p) {
+                    q.put(i).await;
+                }
+            })
+            .detach();
+        }
+        let mut sum = 0usize;
+        for _ in 0..items {
+            sum = sum.wrapping_add(q.get().await);
+        }
+        std::hint::black_box(sum);
+    })
 }

@@ -29,6 +29,10 @@ pub fn run(w: &Workload) -> Outcome {
             timed(node(depth, fanout, 0, leaves))
         }
         Workload::SeedSweep { seeds } => seed_sweep(seeds),
+        Workload::LockContention { tasks, rounds } => timed(lock_contention(tasks, rounds)),
+        Workload::ProducerConsumer { producers, items, capacity } => {
+            timed(producer_consumer(producers, items, capacity))
+        }
     };
     Outcome { events: w.events(), elapsed, spent }
 }
@@ -157,4 +161,44 @@ fn seed_sweep(seeds: u64) -> (Duration, Spent) {
         elapsed += e;
     }
     (elapsed, start.stop())
+}
+
+/// W6 on tokio: `tokio::sync::Mutex`, yielding while held.
+async fn lock_contention(tasks: usize, rounds: usize) {
+    let lock = Arc::new(tokio::sync::Mutex::new(0usize));
+    let handles: Vec<_> = (0..tasks)
+        .map(|_| {
+            let lock = lock.clone();
+            tokio::spawn(async move {
+                for _ in 0..rounds {
+                    let mut held = lock.lock().await;
+                    *held += 1;
+                    tokio::task::yield_now().await;
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.await.expect("locker finishes");
+    }
+    assert_eq!(*lock.lock().await, tasks * rounds);
+}
+
+/// W7 on tokio: a bounded `mpsc` channel, one receiver.
+async fn producer_consumer(producers: usize, items: usize, capacity: usize) {
+    let (tx, mut rx) = tokio::sync::mpsc::channel(capacity);
+    for p in 0..producers {
+        let tx = tx.clone();
+        tokio::spawn(async move {
+            for i in 0..share(items, producers, p) {
+                tx.send(i).await.expect("the receiver is alive");
+            }
+        });
+    }
+    drop(tx);
+    let mut sum = 0usize;
+    for _ in 0..items {
+        sum = sum.wrapping_add(rx.recv().await.expect("an item"));
+    }
+    std::hint::black_box(sum);
 }

@@ -46,6 +46,26 @@ pub enum Workload {
         /// Number of seeds (runtimes built and run).
         seeds: u64,
     },
+    /// W6: `tasks` tasks each taking one lock `rounds` times, yielding while they hold it,
+    /// so every acquire but the first of a round waits (simloop's `sync::Lock` beside
+    /// tokio's `Mutex`). One event = one acquire.
+    LockContention {
+        /// Number of tasks.
+        tasks: usize,
+        /// Acquires per task.
+        rounds: usize,
+    },
+    /// W7: `producers` tasks putting `items` in all into a queue of `capacity`, one consumer
+    /// taking them out (simloop's `sync::Queue` beside tokio's `mpsc::channel`). One event =
+    /// one item.
+    ProducerConsumer {
+        /// Producer tasks.
+        producers: usize,
+        /// Items in all.
+        items: usize,
+        /// The queue's bound.
+        capacity: usize,
+    },
 }
 
 impl Workload {
@@ -59,6 +79,12 @@ impl Workload {
             }
             Workload::FanOut { depth, fanout } => format!("W4 fan-out {fanout}^{depth}"),
             Workload::SeedSweep { seeds } => format!("W5 seed sweep {}", count(seeds)),
+            Workload::LockContention { tasks, rounds } => {
+                format!("W6 lock {}x{}", count(tasks as u64), count(rounds as u64))
+            }
+            Workload::ProducerConsumer { producers, items, .. } => {
+                format!("W7 queue {}->1 {}", producers, count(items as u64))
+            }
         }
     }
 
@@ -70,6 +96,8 @@ impl Workload {
             Workload::TimeoutChurn { .. } => "timeout",
             Workload::FanOut { .. } => "node",
             Workload::SeedSweep { .. } => "seed",
+            Workload::LockContention { .. } => "acquire",
+            Workload::ProducerConsumer { .. } => "item",
         }
     }
 
@@ -81,6 +109,8 @@ impl Workload {
             Workload::TimeoutChurn { quiet, fired, .. } => (quiet + fired) as u64,
             Workload::FanOut { depth, fanout } => (0..=depth).map(|d| (fanout as u64).pow(d)).sum(),
             Workload::SeedSweep { seeds } => seeds,
+            Workload::LockContention { tasks, rounds } => (tasks * rounds) as u64,
+            Workload::ProducerConsumer { items, .. } => items as u64,
         }
     }
 }
