@@ -261,6 +261,55 @@ async def to(ms, body):
     vclock.log(f'timeout -> ok {r}')
 
 
+SYNC = {}
+
+
+async def lk(ms):
+    """`Op::Locked`: hold the program's lock for ms."""
+    async with SYNC['lock']:
+        vclock.log('locked')
+        await asyncio.sleep(ms / 1000)
+
+
+async def pm(ms):
+    """`Op::Permit`: hold one of the semaphore's two permits for ms."""
+    async with SYNC['sem']:
+        vclock.log('permit')
+        await asyncio.sleep(ms / 1000)
+
+
+def se():
+    """`Op::SetEvent`."""
+    SYNC['event'].set()
+    vclock.log('set')
+
+
+async def _timed(ms, aw, ok, expired):
+    try:
+        async with asyncio.timeout(ms / 1000):
+            r = await aw
+    except TimeoutError:
+        asyncio.current_task()._cancelled_from_outside = False
+        vclock.log(expired)
+        return
+    vclock.log(ok(r))
+
+
+async def we(ms):
+    """`Op::WaitEvent`: the event, under a timeout."""
+    await _timed(ms, SYNC['event'].wait(), lambda r: 'event -> set', 'event -> timeout')
+
+
+async def qp(item, ms):
+    """`Op::Put`: put into the queue, under a timeout."""
+    await _timed(ms, SYNC['queue'].put(item), lambda r: f'put {item}', 'put -> timeout')
+
+
+async def qg(ms):
+    """`Op::Get`: get from the queue, under a timeout."""
+    await _timed(ms, SYNC['queue'].get(), lambda r: f'get -> {r}', 'get -> timeout')
+
+
 def run(main_fn):
     loop = SequencedLoop()
     loop._clock_resolution = 1e-6
@@ -271,6 +320,8 @@ def run(main_fn):
         loop.set_task_factory(_task_factory)
     vclock._loop = loop
     vclock._lines.clear()
+    SYNC.update(lock=asyncio.Lock(), sem=asyncio.Semaphore(2), event=asyncio.Event(),
+                queue=asyncio.Queue(2))
     asyncio.set_event_loop(loop)
 
     async def named():
@@ -296,7 +347,8 @@ def main():
     for chunk in chunks:
         index, _, source = chunk.partition('\n')
         ns = {'asyncio': asyncio, 'log': vclock.log, 'Fail': Fail, 'Panic': Panic, 'aw': aw,
-              'ga': ga, 'tga': tga, 'grp': grp, 'wt': wt, 'to': to}
+              'ga': ga, 'tga': tga, 'grp': grp, 'wt': wt, 'to': to, 'lk': lk, 'pm': pm, 'se': se,
+              'we': we, 'qp': qp, 'qg': qg}
         exec(compile(source, f'<program {index}>', 'exec'), ns)
         out.append('### %s\n%s' % (index, run(ns['main'])))
     sys.stdout.write('\n'.join(out) + '\n')

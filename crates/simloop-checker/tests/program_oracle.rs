@@ -35,7 +35,8 @@ fn programs(n: u64, seed: u64) -> Vec<Program> {
     key[..8].copy_from_slice(&seed.to_le_bytes());
     let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &key);
     let mut runner = TestRunner::new_with_rng(Config::default(), rng);
-    let strategy = strategy::program(strategy::Bounds::default());
+    let bounds = strategy::Bounds { sync: true, ..strategy::Bounds::default() };
+    let strategy = strategy::program(bounds);
     (0..n).map(|_| strategy.new_tree(&mut runner).expect("a program").current()).collect()
 }
 
@@ -88,17 +89,32 @@ fn generated_programs_match_cpython() {
     let expected = oracle(python, &programs);
     let mut differences = Vec::new();
     let mut waits = 0;
+    // Results of lock, semaphore, event and queue ops, and how many of them waited or timed
+    // out (a sign that the programs do contend).
+    let (mut sync_ops, mut sync_timeouts) = (0, 0);
     for (i, (program, want)) in programs.iter().zip(&expected).enumerate() {
         let run = interp::run(program, 0, Policy::Fifo);
         let got = format!("{}\n{}", run.trace.text(), run.main_line());
         waits += got.matches(" wait -> done ").count();
+        for line in got.lines() {
+            // `   0.250s  t1.2         locked`: the message after the instant and the name.
+            let rest = line.trim_start().split_once(' ').map_or("", |(_, r)| r.trim_start());
+            let msg = rest.split_once(' ').map_or("", |(_, m)| m.trim_start());
+            if ["locked", "permit", "set"].contains(&msg)
+                || ["event -> ", "put ", "get -> "].iter().any(|p| msg.starts_with(p))
+            {
+                sync_ops += 1;
+                sync_timeouts += usize::from(msg.ends_with("-> timeout"));
+            }
+        }
         if &got != want {
             differences
                 .push(format!("program {i}:\n{program}--- simloop\n{got}\n--- CPython\n{want}\n"));
         }
     }
     eprintln!(
-        "differential: {} programs compared with CPython ({waits} wait results among them), \
+        "differential: {} programs compared with CPython ({waits} wait results, {sync_ops} \
+         lock/semaphore/event/queue results of which {sync_timeouts} timed out, among them), \
          {} differences",
         programs.len(),
         differences.len()

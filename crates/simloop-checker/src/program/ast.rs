@@ -87,6 +87,28 @@ pub enum Op {
         /// Re-raise the group's first error.
         propagate: bool,
     },
+    /// Holds the program's one `Lock` for `ms` (`async with lock: log('locked'); await
+    /// sleep(ms)`).
+    Locked(Millis),
+    /// Holds one of the two permits of the program's `Semaphore(2)` for `ms`
+    /// (`async with sem: log('permit'); await sleep(ms)`).
+    Permit(Millis),
+    /// Sets the program's `Event` and logs `set`.
+    SetEvent,
+    /// Waits for the program's `Event` under `timeout(ms)`; logs `event -> set` or
+    /// `event -> timeout`.
+    WaitEvent(Millis),
+    /// Puts `item` into the program's `Queue(2)` under `timeout(ms)`; logs `put <item>` or
+    /// `put -> timeout`.
+    Put {
+        /// The item.
+        item: u8,
+        /// The timeout, at least 1 ms.
+        ms: Millis,
+    },
+    /// Takes an item from the program's `Queue(2)` under `timeout(ms)`; logs `get -> <item>`
+    /// or `get -> timeout`.
+    Get(Millis),
 }
 
 /// The operations one task runs, then the value it returns if it gets to the end.
@@ -272,6 +294,12 @@ fn write_block(f: &mut fmt::Formatter<'_>, b: &Block, indent: usize) -> fmt::Res
             Op::Cancel(c) => writeln!(f, "{pad}cancel {c}")?,
             Op::Fail => writeln!(f, "{pad}fail")?,
             Op::Panic => writeln!(f, "{pad}panic")?,
+            Op::Locked(ms) => writeln!(f, "{pad}locked {ms}ms")?,
+            Op::Permit(ms) => writeln!(f, "{pad}permit {ms}ms")?,
+            Op::SetEvent => writeln!(f, "{pad}set event")?,
+            Op::WaitEvent(ms) => writeln!(f, "{pad}wait event, timeout {ms}ms")?,
+            Op::Put { item, ms } => writeln!(f, "{pad}put {item}, timeout {ms}ms")?,
+            Op::Get(ms) => writeln!(f, "{pad}get, timeout {ms}ms")?,
         }
     }
     writeln!(f, "{pad}return {}", b.ret)

@@ -15,6 +15,7 @@ use simloop_executor::{
     TaskError, TaskId, Trace,
 };
 
+use simloop_primitives::sync::{Event, Lock, Queue, Semaphore};
 use simloop_primitives::{gather, task_group, timeout, try_gather, wait, ChildError, TaskGroup};
 
 use super::ast::{child_name, names_used, resolve, Block, Op, Program};
@@ -90,10 +91,27 @@ impl Run {
 type Ret = Result<u64, String>;
 type BoxFuture = Pin<Box<dyn Future<Output = Ret>>>;
 
-#[derive(Default)]
 struct Shared {
     values: RefCell<BTreeMap<String, Ret>>,
     ids: RefCell<Vec<(String, TaskId)>>,
+    /// The program's one lock, semaphore, event and queue (see `Op::Locked` and on).
+    lock: Lock,
+    sem: Semaphore,
+    event: Event,
+    queue: Queue<u8>,
+}
+
+impl Default for Shared {
+    fn default() -> Self {
+        Shared {
+            values: RefCell::default(),
+            ids: RefCell::default(),
+            lock: Lock::named("lock"),
+            sem: Semaphore::named("sem", 2),
+            event: Event::named("event"),
+            queue: Queue::named("queue", 2),
+        }
+    }
 }
 
 struct Child {
@@ -291,10 +309,54 @@ fn run_ops<'a>(
                 }
                 Op::Fail => return Some(Err(format!("fail {name}"))),
                 Op::Panic => panic_any(format!("panic {name}")),
+                Op::Locked(ms) => {
+                    let _held = shared.lock.lock().await;
+                    log!("locked");
+                    sleep(Duration::from_millis(u64::from(*ms))).await;
+                }
+                Op::Permit(ms) => {
+                    shared.sem.acquire().await;
+                    let _release = Release(&shared.sem);
+                    log!("permit");
+                    sleep(Duration::from_millis(u64::from(*ms))).await;
+                }
+                Op::SetEvent => {
+                    shared.event.set();
+                    log!("set");
+                }
+                Op::WaitEvent(ms) => {
+                    match timeout(Duration::from_millis(u64::from(*ms)), shared.event.wait()).await
+                    {
+                        Ok(()) => log!("event -> set"),
+                        Err(_) => log!("event -> timeout"),
+                    }
+                }
+                Op::Put { item, ms } => {
+                    let put = shared.queue.put(*item);
+                    match timeout(Duration::from_millis(u64::from(*ms)), put).await {
+                        Ok(()) => log!("put {item}"),
+                        Err(_) => log!("put -> timeout"),
+                    }
+                }
+                Op::Get(ms) => {
+                    match timeout(Duration::from_millis(u64::from(*ms)), shared.queue.get()).await {
+                        Ok(item) => log!("get -> {item}"),
+                        Err(_) => log!("get -> timeout"),
+                    }
+                }
             }
         }
         None
     })
+}
+
+/// Gives a semaphore permit back when dropped (`async with sem:`).
+struct Release<'a>(&'a Semaphore);
+
+impl Drop for Release<'_> {
+    fn drop(&mut self) {
+        self.0.release();
+    }
 }
 
 /// Runs `program` on a new runtime with this seed and policy.

@@ -263,6 +263,16 @@ impl<'a> Run<'a> {
                     self.at_deadline("panics")?;
                     return Ok(Flow::End(End::Panicked(format!("panic {}", self.name))));
                 }
+                Op::Locked(_)
+                | Op::Permit(_)
+                | Op::SetEvent
+                | Op::WaitEvent(_)
+                | Op::Put { .. }
+                | Op::Get(_) => {
+                    // Who gets a lock, a permit or an item depends on the order tasks
+                    // run in: the model does not follow it (the CPython oracle does).
+                    return Err(format!("{} uses a lock, semaphore, event or queue", self.name));
+                }
             }
         }
         Ok(Flow::Next)

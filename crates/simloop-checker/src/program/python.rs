@@ -1,7 +1,7 @@
 //! Renders a program as asyncio Python for the CPython oracle.
 //!
 //! The text defines `async def main()` and one coroutine function per block; it expects
-//! the names `asyncio`, `log`, `Fail`, `Panic`, `aw`, `ga`, `tga`, `grp`, `wt` and `to` that
+//! the names `asyncio`, `log`, `Fail`, `Panic`, `aw`, `ga`, `tga`, `grp`, `wt`, `to`, `lk`, `pm`, `se`, `we`, `qp` and `qg` that
 //! `tests/oracle/program_batch.py` provides. Task names, logged messages and outcomes
 //! are the same as the interpreter's, so the two traces compare line for line.
 
@@ -98,6 +98,24 @@ fn render_ops(
             }
             Op::Panic => {
                 let _ = writeln!(body, "    raise Panic('panic {name}')");
+            }
+            Op::Locked(ms) => {
+                let _ = writeln!(body, "    await lk({ms})");
+            }
+            Op::Permit(ms) => {
+                let _ = writeln!(body, "    await pm({ms})");
+            }
+            Op::SetEvent => {
+                let _ = writeln!(body, "    se()");
+            }
+            Op::WaitEvent(ms) => {
+                let _ = writeln!(body, "    await we({ms})");
+            }
+            Op::Put { item, ms } => {
+                let _ = writeln!(body, "    await qp({item}, {ms})");
+            }
+            Op::Get(ms) => {
+                let _ = writeln!(body, "    await qg({ms})");
             }
         }
     }

@@ -16,12 +16,17 @@ pub struct Bounds {
     pub max_depth: u32,
     /// Longest sleep, in virtual milliseconds.
     pub max_sleep_ms: u32,
+    /// Whether ops use the program's lock, semaphore, event and queue ([`sync_op`]). Off
+    /// by default: the model cannot predict their outcome (it depends on who runs first),
+    /// so the model property checks programs without them; the CPython differential test
+    /// turns them on.
+    pub sync: bool,
 }
 
 impl Default for Bounds {
     /// Up to 8 ops in main, 3 levels of spawns, sleeps up to 1 s.
     fn default() -> Self {
-        Bounds { max_ops: 8, max_depth: 3, max_sleep_ms: 1000 }
+        Bounds { max_ops: 8, max_depth: 3, max_sleep_ms: 1000, sync: false }
     }
 }
 
@@ -30,15 +35,33 @@ pub fn sleep_ms(max: u32) -> impl Strategy<Value = u32> {
     prop_oneof![1 => Just(0u32), 4 => 1..=max.max(1)]
 }
 
-/// An op that spawns nothing.
-pub fn leaf_op(max_sleep_ms: u32) -> impl Strategy<Value = Op> {
-    prop_oneof![
+/// An op that spawns nothing; with `sync`, ops on the program's primitives among them.
+pub fn leaf_op(max_sleep_ms: u32, sync: bool) -> BoxedStrategy<Op> {
+    let plain = prop_oneof![
         6 => sleep_ms(max_sleep_ms).prop_map(Op::Sleep),
         3 => (0u8..10).prop_map(Op::Log),
         4 => (any::<u8>(), any::<bool>()).prop_map(|(child, propagate)| Op::Await { child, propagate }),
         2 => any::<u8>().prop_map(Op::Cancel),
         1 => Just(Op::Fail),
         1 => Just(Op::Panic),
+    ];
+    if sync {
+        prop_oneof![17 => plain, 4 => sync_op(max_sleep_ms)].boxed()
+    } else {
+        plain.boxed()
+    }
+}
+
+/// An op on the program's lock, semaphore, event or queue.
+pub fn sync_op(max_sleep_ms: u32) -> impl Strategy<Value = Op> {
+    let max = max_sleep_ms.max(1);
+    prop_oneof![
+        3 => sleep_ms(max_sleep_ms).prop_map(Op::Locked),
+        2 => sleep_ms(max_sleep_ms).prop_map(Op::Permit),
+        1 => Just(Op::SetEvent),
+        1 => (1..=max).prop_map(Op::WaitEvent),
+        2 => (0u8..10, 1..=max).prop_map(|(item, ms)| Op::Put { item, ms }),
+        2 => (1..=max).prop_map(Op::Get),
     ]
 }
 
@@ -54,7 +77,7 @@ pub fn wait_mode() -> impl Strategy<Value = ReturnWhen> {
 /// A block with up to `max_ops` ops and `depth` more levels of spawns below it.
 pub fn block(bounds: Bounds, max_ops: usize, depth: u32) -> BoxedStrategy<Block> {
     let op = if depth == 0 {
-        leaf_op(bounds.max_sleep_ms).boxed()
+        leaf_op(bounds.max_sleep_ms, bounds.sync)
     } else {
         let nested = block(bounds, max_ops.saturating_sub(2).max(2), depth - 1);
         let several = vec(nested.clone(), 0..=3);
@@ -62,7 +85,7 @@ pub fn block(bounds: Bounds, max_ops: usize, depth: u32) -> BoxedStrategy<Block>
         let nested_body = nested.clone();
         let max_sleep = bounds.max_sleep_ms.max(1);
         prop_oneof![
-            10 => leaf_op(bounds.max_sleep_ms),
+            10 => leaf_op(bounds.max_sleep_ms, bounds.sync),
             4 => nested.prop_map(Op::Spawn),
             1 => (several.clone(), any::<bool>(), any::<bool>()).prop_map(
                 |(children, fail_fast, propagate)| Op::Gather { children, fail_fast, propagate }
