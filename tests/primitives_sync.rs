@@ -57,6 +57,15 @@ fn lock_hands_over_to_the_first_waiter_which_takes_it_when_it_runs() {
         ws.extend([late, tk]);
         gather_all(ws).await;
         log!("done: locked={}", py(lock.locked()));
+        lock.acquire().await;
+        let d = spawn_named("d", worker(lock.clone(), "d"));
+        yield_now().await;
+        lock.release().unwrap();
+        log!("main re-acquiring: locked={}", py(lock.locked()));
+        lock.acquire().await;
+        log!("main acquired after d");
+        lock.release().unwrap();
+        d.await.unwrap();
     });
     assert_eq!(rt.trace().text(), oracle("sy_01_lock_fairness"));
 }

@@ -33,3 +33,14 @@ async def main():
     late = asyncio.create_task(newcomer(lock), name="late")
     await asyncio.gather(*ws, late, tk)
     print(f"done: locked={lock.locked()}")
+    # released with a waiter woken but not yet run, the lock is free, yet a newcomer
+    # queues behind that waiter instead of taking it
+    await lock.acquire()
+    d = asyncio.create_task(worker(lock, "d"), name="d")
+    await asyncio.sleep(0)
+    lock.release()
+    print(f"main re-acquiring: locked={lock.locked()}")
+    await lock.acquire()
+    print("main acquired after d")
+    lock.release()
+    await d
