@@ -14,7 +14,7 @@ use simloop::sync::{
     Barrier, BoundedSemaphore, Condition, Event, LifoQueue, Lock, PriorityQueue, Queue, QueueEmpty,
     QueueFull, Semaphore, SyncError,
 };
-use simloop::{gather, log, sleep, spawn_named, yield_now, Runtime, Task};
+use simloop::{catch_cancel, gather, log, sleep, spawn_named, yield_now, Runtime, Task};
 
 fn secs(s: f64) -> Duration {
     Duration::from_secs_f64(s)
@@ -423,4 +423,42 @@ fn cancelled_getters_and_putters_leave_and_hand_on_what_they_were_given() {
         log!("qsize {}: {}", q.qsize(), q.get_nowait().unwrap());
     });
     assert_eq!(rt.trace().text(), oracle("sy_09_queue_cancel"));
+}
+
+#[test]
+fn a_waiter_that_catches_its_cancellation_hands_the_lock_on_and_queues_again() {
+    let mut rt = Runtime::new();
+    rt.block_on(async {
+        let lock = Lock::new();
+        lock.acquire().await;
+        let a = {
+            let lock = lock.clone();
+            spawn_named("a", async move {
+                if catch_cancel(lock.acquire()).await.is_err() {
+                    log!("a caught its cancellation");
+                    lock.acquire().await;
+                    log!("a acquired after all");
+                } else {
+                    log!("a acquired");
+                }
+                lock.release().unwrap();
+            })
+        };
+        let b = {
+            let lock = lock.clone();
+            spawn_named("b", async move {
+                lock.acquire().await;
+                log!("b acquired");
+                lock.release().unwrap();
+            })
+        };
+        yield_now().await;
+        let tk = spawn_ticker("ticker", 6);
+        a.cancel();
+        lock.release().unwrap();
+        log!("main cancelled a and released");
+        gather_all(vec![a, b, tk]).await;
+        log!("locked={}", py(lock.locked()));
+    });
+    assert_eq!(rt.trace().text(), oracle("sy_10_lock_cancel_caught"));
 }

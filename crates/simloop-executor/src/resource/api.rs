@@ -142,5 +142,5 @@ impl Drop for Resource {
 /// by then cancelled the future the task waits on, so a lock or queue treats the task's
 /// waiter as done (it will not take what it is handed, and hands it on).
 pub fn cancel_pending(task: &TaskRef) -> bool {
-    !task.is_done() && task.header().cancel_requested()
+    !task.is_done() && task.header().must_cancel()
 }
