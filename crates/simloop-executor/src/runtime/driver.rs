@@ -235,8 +235,8 @@ impl Inner {
                             return Err(self.time_limit_error(limit, deadline));
                         }
                     }
+                    // The next iteration moves the timers now due to the ready queue.
                     self.clock.advance_to(deadline);
-                    self.fire_due();
                     fired = true;
                     continue;
                 }

@@ -116,6 +116,12 @@ impl Header {
         f(self.extra.borrow_mut().get_or_insert_with(Box::default))
     }
 
+    /// Runs `f` on the extra fields if they exist, without allocating them: a task that
+    /// never opened a cancel scope has none to look at.
+    fn existing_extra_mut<R>(&self, f: impl FnOnce(&mut Extra) -> Option<R>) -> Option<R> {
+        self.extra.borrow_mut().as_deref_mut().and_then(f)
+    }
+
     /// Reads the extra fields, if any were ever set.
     fn extra<R>(&self, f: impl FnOnce(&Extra) -> Option<R>) -> Option<R> {
         self.extra.borrow().as_deref().and_then(f)
@@ -245,7 +251,7 @@ impl Header {
     /// Hands a waiting cancellation to the innermost active scope: `false` (nothing done)
     /// if no scope is active, and the task is to be cancelled by dropping its future.
     pub(crate) fn deliver_to_scope(&self) -> bool {
-        let delivered = self.extra_mut(|e| {
+        let delivered = self.existing_extra_mut(|e| {
             let top = *e.scopes.last()?;
             e.delivered = Some(top);
             Some(top)
@@ -264,36 +270,30 @@ impl Header {
     /// Opens scope `id` just outside the open scopes whose ids are larger (those opened
     /// after `id` was reserved), if there are any; `false` (nothing opened) if not.
     pub(crate) fn insert_scope_outside_later(&self, id: u64) -> bool {
-        self.extra_mut(|e| match e.scopes.iter().position(|s| *s > id) {
-            Some(i) => {
-                e.scopes.insert(i, id);
-                true
-            }
-            None => false,
+        self.existing_extra_mut(|e| {
+            let i = e.scopes.iter().position(|s| *s > id)?;
+            e.scopes.insert(i, id);
+            Some(())
         })
+        .is_some()
     }
 
     /// Closes scope `id` (wherever it is on the stack).
     pub(crate) fn pop_scope(&self, id: u64) {
-        self.extra_mut(|e| {
+        self.existing_extra_mut(|e| {
             if let Some(i) = e.scopes.iter().rposition(|s| *s == id) {
                 e.scopes.remove(i);
             }
             if e.delivered == Some(id) {
                 e.delivered = None;
             }
+            Some(())
         });
     }
 
     /// Whether a cancellation was delivered to scope `id` (and takes it).
     pub(crate) fn take_delivery(&self, id: u64) -> bool {
-        self.extra_mut(|e| {
-            let hit = e.delivered == Some(id);
-            if hit {
-                e.delivered = None;
-            }
-            hit
-        })
+        self.existing_extra_mut(|e| e.delivered.take_if(|d| *d == id)).is_some()
     }
 
     /// Whether the task's future has not been dropped yet.

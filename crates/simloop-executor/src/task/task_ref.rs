@@ -94,17 +94,12 @@ impl TaskRef {
         request_cancel(self.header())
     }
 
-    /// How many cancellation requests the task has that were not withdrawn (asyncio 3.11's
-    /// `Task.cancelling()`): each `cancel()` adds one, each `uncancel()` takes one away.
-    /// A timeout or task group compares it with what it saw on entry to tell its own
-    /// cancellation from an outer one.
+    /// Cancellation requests not withdrawn (see [`Task::cancelling`](crate::Task::cancelling)).
     pub fn cancelling(&self) -> u32 {
         self.header().cancelling()
     }
 
-    /// Withdraws one cancellation request (asyncio 3.11's `Task.uncancel()`, for the party
-    /// that called `cancel()`), and returns how many remain. Below zero it stays at zero,
-    /// as CPython's does. It does not stop a cancellation already on its way.
+    /// Withdraws one cancellation request (see [`Task::uncancel`](crate::Task::uncancel)).
     pub fn uncancel(&self) -> u32 {
         self.header().uncancel()
     }
