@@ -5,9 +5,10 @@
 mod common;
 
 use common::{guide_runtime, oracle, py, spawn_ticker};
+use futures::FutureExt;
 use simloop::{
-    catch_cancel, current_task, log, sleep, spawn_named, task_group, timeout, wait_for, yield_now,
-    TaskError, Timeout,
+    catch_cancel, current_task, gather, log, sleep, spawn_named, task_group, timeout, try_gather,
+    wait_for, yield_now, TaskError, Timeout,
 };
 use std::time::Duration;
 
@@ -421,4 +422,125 @@ fn wait_for_waits_for_the_inner_tasks_cleanup_and_a_refusal_gives_its_value() {
     });
     let expected = oracle("cx_12_wait_for_cleanup").replace("'kept'", "\"kept\"");
     assert_eq!(rt.trace().text(), expected);
+}
+
+/// The inner task of cx_13/cx_14: sleeps, and on cancellation cleans up for `cleanup`,
+/// then re-raises, or refuses and returns "kept".
+async fn cleans_up(name: &'static str, cleanup: u64, refuse: bool) -> &'static str {
+    match catch_cancel(sleep(secs(10))).await {
+        Ok(()) => "slept",
+        Err(cancelled) => {
+            log!("{name} cleaning up");
+            sleep(secs(cleanup)).await;
+            log!("{name} cleaned up");
+            if refuse {
+                return "kept";
+            }
+            cancelled.reraise().await
+        }
+    }
+}
+
+#[test]
+fn cancelling_an_awaiter_goes_to_the_awaited_task_which_may_refuse() {
+    async fn outer(name: &'static str, refuse: bool) {
+        let inner_name: &'static str = if refuse { "b.inner" } else { "a.inner" };
+        let i = spawn_named(inner_name, cleans_up(inner_name, 1, refuse));
+        match catch_cancel(i).await {
+            Ok(r) => log!(
+                "{name} got '{}', cancelling()={}",
+                r.unwrap(),
+                current_task().unwrap().cancelling()
+            ),
+            Err(cancelled) => {
+                log!("{name} sees CancelledError");
+                cancelled.reraise().await
+            }
+        }
+    }
+    let mut rt = guide_runtime();
+    rt.block_on(async {
+        let a = spawn_named("a", outer("a", false));
+        sleep(secs(1)).await;
+        log!("a.cancel() -> {}", py(a.cancel()));
+        if let Err(TaskError::Cancelled) = (&a).await {
+            log!("main: a cancelled");
+        }
+        let b = spawn_named("b", outer("b", true));
+        sleep(secs(1)).await;
+        log!("b.cancel() -> {}", py(b.cancel()));
+        let r = (&b).await;
+        log!(
+            "main: b gave {}, b.cancelled()={}",
+            if r.is_ok() { "None" } else { "?" },
+            py(b.is_cancelled())
+        );
+    });
+    assert_eq!(rt.trace().text(), oracle("cx_13_awaiter_cancel_forwarded"));
+}
+
+#[test]
+fn a_timeout_around_a_task_waits_for_its_cleanup_or_takes_its_refusal() {
+    let mut rt = guide_runtime();
+    rt.block_on(async {
+        let t = spawn_named("w1", cleans_up("w1", 2, false));
+        if timeout(secs(1), t).await.is_err() {
+            log!("main: TimeoutError after the cleanup");
+        }
+        let u = spawn_named("w2", cleans_up("w2", 2, true));
+        let r = timeout(secs(1), u).await;
+        let r = r.expect("the refusal stands").unwrap();
+        log!("main: got '{r}'");
+    });
+    assert_eq!(rt.trace().text(), oracle("cx_14_timeout_over_task"));
+}
+
+#[test]
+fn a_cancelled_gathers_awaiter_resumes_as_cpython_orders_it() {
+    async fn child(name: String, cleanup: u64) {
+        match catch_cancel(sleep(secs(10))).await {
+            Ok(()) => {}
+            Err(cancelled) => {
+                log!("{name} cleaning up");
+                sleep(secs(cleanup)).await;
+                log!("{name} cleaned up");
+                cancelled.reraise().await
+            }
+        }
+    }
+    async fn gatherer(prefix: &'static str, return_exceptions: bool) {
+        let a = spawn_named(format!("{prefix}a"), child(format!("{prefix}a"), 1));
+        let b = spawn_named(format!("{prefix}b"), child(format!("{prefix}b"), 2));
+        let (ra, rb) = (a.as_ref(), b.as_ref());
+        let caught = if return_exceptions {
+            catch_cancel(gather([a, b])).await.map(drop)
+        } else {
+            catch_cancel(try_gather(
+                [a, b].map(|t| async move { t.await.map_err(|e| e.to_string()) }.boxed_local()),
+            ))
+            .await
+            .map(drop)
+        };
+        if let Err(cancelled) = caught {
+            log!(
+                "{prefix}g sees CancelledError, a.done()={} b.done()={}",
+                py(ra.is_done()),
+                py(rb.is_done())
+            );
+            cancelled.reraise::<()>().await;
+        }
+    }
+    let mut rt = guide_runtime();
+    rt.block_on(async {
+        for (prefix, rx) in [("x", true), ("y", false)] {
+            let g = spawn_named(format!("{prefix}g"), gatherer(prefix, rx));
+            sleep(secs(1)).await;
+            log!("{prefix}g.cancel() -> {}", py(g.cancel()));
+            if let Err(TaskError::Cancelled) = g.await {
+                log!("main: {prefix}g cancelled");
+            }
+            sleep(secs(5)).await;
+        }
+    });
+    assert_eq!(rt.trace().text(), oracle("cx_15_gather_awaiter_cancelled"));
 }

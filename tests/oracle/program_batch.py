@@ -18,13 +18,6 @@ These settings differ from plain vclock.py:
   registered later at an earlier instant can end up with the smaller deadline (a task
   sleeping 965 ms from t=0 after many steps, and one sleeping 800 ms from t=0.165: CPython
   under vclock woke the second first).
-- Cancelling a task that awaits another task (or a gather) cancels the awaited one when
-  the cancelled task takes its turn, not at once. This is simloop's documented, intended
-  difference (README, "Semantics in one page"): Rust cancels by dropping the outer future,
-  and the drop is what cancels the inner task, one step later than CPython's
-  `Task.cancel()` -> `_fut_waiter.cancel()`. Without this the first of those steps shows
-  up in traces (an inner task that CPython cancels before its first step gets one step
-  on simloop). Set SIMLOOP_ORACLE_EAGER_CANCEL=1 to run plain CPython order instead.
 - A task cancelled from outside while it waits in a TaskGroup (or a gather): simloop
   drops the group, which cancels the unfinished children; the task runs no more code but
   completes (cancelled) only once those children are done (simloop_executor::finish_after);
@@ -78,7 +71,8 @@ class Lingering(asyncio.futures._PyFuture):
 
 
 class DropOrderTask(asyncio.tasks._PyTask, Lingering):
-    """A task whose cancel() reaches the awaited task or gather at its own next step."""
+    """A task cancelled from outside while it waits in a TaskGroup's __aexit__ drops the
+    group at its next step (see the module docs)."""
 
     def cancel(self, msg=None):
         caller = sys._getframe(1).f_code
@@ -110,26 +104,7 @@ class DropOrderTask(asyncio.tasks._PyTask, Lingering):
 
             self._loop.call_soon(drop_group, context=self._context)
             return True
-        if self.done() or not isinstance(
-            waiter, (asyncio.Task, asyncio.tasks._PyTask, asyncio.tasks._GatheringFuture)
-        ):
-            return super().cancel(msg)
-        waiter.remove_done_callback(self._Task__wakeup)
-        self._fut_waiter = None
-        self._num_cancels_requested += 1
-        self._must_cancel = True
-        self._cancel_message = msg
-
-        def drop():
-            if isinstance(waiter, asyncio.tasks._GatheringFuture) and not waiter.done():
-                # A dropped gather cancels its unfinished children and the dropping task
-                # completes only once they are done (simloop's finish_after).
-                self.linger_on(waiter._children)
-            waiter.cancel()
-            self._Task__step()
-
-        self._loop.call_soon(drop, context=self._context)
-        return True
+        return super().cancel(msg)
 
 
 def _task_factory(loop, coro, context=None):

@@ -3,7 +3,7 @@
 
 use std::cell::RefCell;
 use std::mem::ManuallyDrop;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 
 use std::task::Waker;
 
@@ -13,6 +13,7 @@ use crate::task::core::ErasedTask;
 use crate::task::header::Header;
 use crate::task::id::TaskId;
 use crate::task::state::WaitOn;
+use crate::task::target::CancelTarget;
 use crate::trace::EventKind;
 
 thread_local! {
@@ -93,6 +94,12 @@ pub(crate) fn note_wait(on: WaitOn) {
     with(|rt| rt.note_wait(on));
 }
 
+/// Notes that the task being polled awaits a cancel target (no-op outside a poll).
+#[inline]
+pub(crate) fn note_target(on: Option<WaitOn>, target: Weak<dyn CancelTarget>) {
+    with(|rt| rt.note_target(on, target));
+}
+
 /// Schedules `f` as its own step at the back of the ready queue.
 pub(crate) fn call_soon_for(owner: TaskId, f: Box<dyn FnOnce()>) {
     with(|rt| rt.call_soon(owner, f));
@@ -118,6 +125,11 @@ pub(crate) fn still_lingering(header: &Header, waker: &Waker) -> bool {
 #[inline]
 pub(crate) fn task_done() {
     with(|rt| rt.task_done());
+}
+
+/// The id of the task being polled, if any.
+pub(crate) fn current_task() -> Option<TaskId> {
+    with(|rt| rt.current_task()).flatten()
 }
 
 /// The task being polled, if any.

@@ -73,13 +73,15 @@ pub use spawn::{
     spawn_named, try_spawn, try_spawn_named,
 };
 pub use task::error::TaskError;
+pub use task::forward::await_target;
 pub use task::id::TaskId;
 pub use task::join::{Join, Task};
 pub use task::scope::{
-    cancel_inner_scopes, catch_cancel, scope_mark, Cancelled, CatchCancel, LibraryScope, Reraise,
-    ScopeMark,
+    cancel_inner_scopes, catch_cancel, forward_cancel_at, scope_mark, Cancelled, CatchCancel,
+    LibraryScope, Reraise, ScopeMark,
 };
 pub use task::state::{TaskState, WaitOn};
+pub use task::target::{CancelTarget, Resolution};
 pub use task::task_ref::TaskRef;
 pub use time::call_later::{call_at, call_later, call_soon, TimerHandle};
 pub use time::clock::WallTime;

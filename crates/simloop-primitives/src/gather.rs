@@ -51,11 +51,11 @@
 use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 use std::task::{Context, Poll, Waker};
 
 use futures::future::{BoxFuture, LocalBoxFuture};
-use simloop_executor::{spawn, Task, TaskError, TaskRef};
+use simloop_executor::{spawn, CancelTarget, Resolution, Task, TaskError, TaskRef};
 
 use crate::error::ChildError;
 
@@ -105,25 +105,32 @@ pub(crate) struct Tracker {
     failed: Option<usize>,
     waker: Option<Waker>,
     children: Vec<TaskRef>,
+    /// A cancellation of the awaiting task was passed on to the children (asyncio's
+    /// `_GatheringFuture._cancel_requested`): the awaiter is cancelled when the gather ends.
+    cancel_requested: bool,
 }
 
 /// A shared [`Tracker`].
 #[doc(hidden)]
 #[derive(Clone)]
-pub struct Core(Rc<RefCell<Tracker>>);
+pub struct Core(Rc<Shared>);
+
+/// A gather's [`Tracker`], its awaiter's cancel target.
+pub(crate) struct Shared(RefCell<Tracker>);
 
 impl Core {
     /// A tracker for a gather; `fail_fast` ends it at the first failure.
     #[doc(hidden)]
     pub fn new(fail_fast: bool) -> Core {
-        Core(Rc::new(RefCell::new(Tracker {
+        Core(Rc::new(Shared(RefCell::new(Tracker {
             remaining: 0,
             done: false,
             fail_fast,
             failed: None,
             waker: None,
             children: Vec::new(),
-        })))
+            cancel_requested: false,
+        }))))
     }
 
     /// Watches `task` as the next child; returns the slot its outcome lands in.
@@ -137,7 +144,7 @@ impl Core {
         let slot = Slot(Rc::new(RefCell::new(None)));
         let r = task.as_ref();
         let index = {
-            let mut t = self.0.borrow_mut();
+            let mut t = self.0 .0.borrow_mut();
             t.remaining += 1;
             t.children.push(r.clone());
             t.children.len() - 1
@@ -162,7 +169,7 @@ impl Core {
     /// A child's done callback: the step asyncio's `gather._done_callback` runs.
     fn child_done(&self, index: usize, failed: bool) {
         let waker = {
-            let mut t = self.0.borrow_mut();
+            let mut t = self.0 .0.borrow_mut();
             if t.done {
                 return;
             }
@@ -182,7 +189,7 @@ impl Core {
 
     /// Marks a gather with no children done (asyncio returns a finished future).
     pub(crate) fn seal(&self) {
-        let mut t = self.0.borrow_mut();
+        let mut t = self.0 .0.borrow_mut();
         if t.children.is_empty() {
             t.done = true;
         }
@@ -191,7 +198,7 @@ impl Core {
     /// `Ready(failed index)` once the gather is complete; otherwise stores the waker.
     #[doc(hidden)]
     pub fn poll_done(&self, cx: &mut Context<'_>) -> Poll<Option<usize>> {
-        let mut t = self.0.borrow_mut();
+        let mut t = self.0 .0.borrow_mut();
         if t.done {
             Poll::Ready(t.failed)
         } else {
@@ -199,20 +206,24 @@ impl Core {
                 Some(w) if w.will_wake(cx.waker()) => {}
                 _ => t.waker = Some(cx.waker().clone()),
             }
+            drop(t);
+            // The awaiting task's cancellation goes to the children while it waits.
+            let target: Weak<dyn CancelTarget> = Rc::downgrade(&self.0) as _;
+            simloop_executor::await_target(target);
             Poll::Pending
         }
     }
 
     /// Whether the gather has completed (or was cancelled).
     fn is_done(&self) -> bool {
-        self.0.borrow().done
+        self.0 .0.borrow().done
     }
 
     /// asyncio's `_GatheringFuture.cancel()`: cancels every unfinished child; `false` if
     /// the gather is already done. The gather then completes as its children do.
     fn cancel(&self) -> bool {
         let children = {
-            let t = self.0.borrow();
+            let t = self.0 .0.borrow();
             if t.done {
                 return false;
             }
@@ -224,13 +235,13 @@ impl Core {
 
     /// The children, in input order.
     fn children(&self) -> Vec<TaskRef> {
-        self.0.borrow().children.clone()
+        self.0 .0.borrow().children.clone()
     }
 
     /// Cancels the unfinished children of a gather nobody waits for any more.
     fn abandon(&self) {
         let children = {
-            let mut t = self.0.borrow_mut();
+            let mut t = self.0 .0.borrow_mut();
             if t.done {
                 return;
             }
@@ -239,6 +250,45 @@ impl Core {
             std::mem::take(&mut t.children)
         };
         cancel_and_outlive(&children);
+    }
+}
+
+/// A gather awaited by a task takes the task's cancellation while the task waits, as
+/// asyncio's `Task.cancel()` cancels the `_GatheringFuture` it waits on: every unfinished
+/// child is cancelled at once, and the awaiter sees the cancellation when the gather ends
+/// (at the first cancelled child of a `try_gather`, after every child of a `gather`); a
+/// failure that ends a `try_gather` first reaches the awaiter as that failure.
+impl CancelTarget for Shared {
+    fn forward_cancel(&self) -> bool {
+        let children = {
+            let t = self.0.borrow();
+            if t.done {
+                return false;
+            }
+            t.children.clone()
+        };
+        let mut taken = false;
+        for c in &children {
+            taken |= c.cancel();
+        }
+        if taken {
+            self.0.borrow_mut().cancel_requested = true;
+        }
+        taken
+    }
+
+    fn resolution(&self) -> Resolution {
+        let t = self.0.borrow();
+        if !t.done {
+            return Resolution::Pending;
+        }
+        let failed_otherwise =
+            t.failed.and_then(|i| t.children.get(i)).is_some_and(|c| !c.is_cancelled());
+        if t.cancel_requested && !failed_otherwise {
+            Resolution::Cancelled
+        } else {
+            Resolution::Done
+        }
     }
 }
 

@@ -55,8 +55,8 @@ use std::time::Duration;
 
 use pin_project_lite::pin_project;
 use simloop_executor::{
-    call_soon, cancel_inner_scopes, now, scope_mark, sleep_until, Instant, LibraryScope, ScopeMark,
-    Sleep,
+    call_soon, cancel_inner_scopes, forward_cancel_at, now, scope_mark, sleep_until, Instant,
+    LibraryScope, ScopeMark, Sleep,
 };
 
 use crate::error::Elapsed;
@@ -408,6 +408,14 @@ impl<F: Future> Future for TimeoutFuture<F> {
             // future, the innermost gets the cancellation within this poll and the future
             // cleans up; with none, the cancellation comes straight back to the timeout,
             // which drops the future.
+            // A task parked on one task or gather inside the guarded future has its
+            // cancellation passed on to it (asyncio's `_fut_waiter.cancel()`): the
+            // future goes on waiting for it, and the timeout's scope catches the
+            // cancellation if it comes back.
+            if let Some(scope) = this.mark.and_then(forward_cancel_at) {
+                *this.expiring = Some(Box::new((scope, elapsed)));
+                return poll_expiring(this.inner, this.expiring, cx);
+            }
             if let Some(scope) = this.mark.and_then(cancel_inner_scopes) {
                 *this.expiring = Some(Box::new((scope, elapsed)));
                 return Poll::Pending;

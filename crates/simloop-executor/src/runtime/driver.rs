@@ -127,6 +127,8 @@ impl Inner {
                 let slot = key.slot as usize;
                 self.current.set((key.id, slot));
                 self.wait_scratch.set(None);
+                self.awaits.set(0);
+                self.first_is_target.set(false);
                 runnable.run();
                 self.current.set((NO_TASK, usize::MAX));
                 if self.just_done.replace(false) {

@@ -7,7 +7,7 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 use std::sync::Arc;
 use std::task::Waker;
 
@@ -24,6 +24,7 @@ use crate::task::core::ErasedTask;
 use crate::task::header::Header;
 use crate::task::id::{TaskId, TaskKey, NO_TASK};
 use crate::task::state::WaitOn;
+use crate::task::target::CancelTarget;
 use crate::time::clock::{Clock, WallTime};
 use crate::time::instant::Instant;
 use crate::time::timer_callbacks::TimerCallbacks;
@@ -68,6 +69,12 @@ pub(crate) struct Inner {
     pub(super) stopping: Cell<bool>,
     /// What the task being polled first said it waits on during this poll.
     pub(super) wait_scratch: Cell<Option<WaitOn>>,
+    /// How many things the task being polled awaits in this poll, and the cancel target
+    /// of the first one if it is one (see `task::forward`).
+    pub(super) awaits: Cell<u32>,
+    pub(super) first_target: Cell<Option<Weak<dyn CancelTarget>>>,
+    /// Whether `first_target` was set in this poll (else it is stale and not read).
+    pub(super) first_is_target: Cell<bool>,
     pub(super) idle_waiters: RefCell<Vec<Waker>>,
     pub(super) steps: Cell<u64>,
     pub(super) next_id: Cell<u64>,
@@ -111,6 +118,9 @@ impl Inner {
             just_done: Cell::new(false),
             stopping: Cell::new(false),
             wait_scratch: Cell::new(None),
+            awaits: Cell::new(0),
+            first_target: Cell::new(None),
+            first_is_target: Cell::new(false),
             idle_waiters: RefCell::default(),
             steps: Cell::new(0),
             next_id: Cell::new(2),
@@ -208,15 +218,53 @@ impl Inner {
     /// Notes what the task being polled waits on (the first note of a poll wins).
     #[inline]
     pub(crate) fn note_wait(&self, on: WaitOn) {
+        if self.current.get().0 != NO_TASK {
+            if self.wait_scratch.get().is_none() {
+                self.wait_scratch.set(Some(on));
+            }
+            self.awaits.set(self.awaits.get() + 1);
+        }
+    }
+
+    /// Notes what the task being polled waits on, for diagnosis only: a combinator's own
+    /// timer, which does not count as something the task awaits (`task::forward`).
+    pub(crate) fn note_wait_uncounted(&self, on: WaitOn) {
         if self.current.get().0 != NO_TASK && self.wait_scratch.get().is_none() {
             self.wait_scratch.set(Some(on));
         }
     }
 
-    /// Called at the end of each task poll that returned pending: what it waits on.
+    /// Notes that the task being polled awaits `target`, a thing its cancellation can be
+    /// forwarded to (and, with `on`, what it waits on for diagnosis).
+    #[inline]
+    pub(crate) fn note_target(&self, on: Option<WaitOn>, target: Weak<dyn CancelTarget>) {
+        if self.current.get().0 == NO_TASK {
+            return;
+        }
+        if let Some(on) = on {
+            if self.wait_scratch.get().is_none() {
+                self.wait_scratch.set(Some(on));
+            }
+        }
+        let n = self.awaits.get() + 1;
+        self.awaits.set(n);
+        if n == 1 {
+            self.first_target.set(Some(target));
+            self.first_is_target.set(true);
+        }
+    }
+
+    /// Called at the end of each task poll that returned pending: what it waits on, and
+    /// where its cancellation goes while it waits (one awaited target, or nowhere).
     #[inline]
     pub(crate) fn end_poll(&self, header: &Header) {
         header.set_waiting(self.wait_scratch.get().unwrap_or(WaitOn::Foreign));
+        if self.first_is_target.get() {
+            let target = self.first_target.take();
+            header.set_forward(if self.awaits.get() == 1 { target } else { None });
+        } else if header.has_forward() {
+            header.set_forward(None);
+        }
     }
 
     /// Called by a task's harness when it completes, so the loop can forget it.

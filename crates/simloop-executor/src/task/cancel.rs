@@ -13,6 +13,15 @@ pub(crate) fn request_cancel(header: &Header) -> bool {
     if header.is_done() {
         return false;
     }
+    // A parked task awaiting one cancellable thing passes the request on to it, as
+    // asyncio's `Task.cancel()` calls `_fut_waiter.cancel()` (see `task::forward`).
+    if let Some(target) = header.forward_target() {
+        if context::current_task() != Some(header.id()) && target.forward_cancel() {
+            header.add_forwarded_request();
+            context::record(header.id(), EventKind::CancelRequested);
+            return true;
+        }
+    }
     if header.add_cancel_request() {
         context::record(header.id(), EventKind::CancelRequested);
     }

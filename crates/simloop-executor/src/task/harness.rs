@@ -14,6 +14,7 @@ use crate::panic::panic_message;
 use crate::task::core::{ErasedTask, Outcome, TaskCore};
 use crate::task::header::{Callback, Header};
 use crate::task::state::TaskState;
+use crate::task::target::{CancelTarget, Resolution};
 use crate::trace::EventKind;
 
 pin_project! {
@@ -55,6 +56,9 @@ where
         if header.is_done() {
             return Poll::Ready(());
         }
+        // A cancellation passed on to what the task awaits comes back when that ends
+        // cancelled (`task::forward`); the target it went to, to tell if the task moved on.
+        let forwarded_to = if header.forwarded() { resolve_forwarded(header) } else { None };
         while this.stash.is_none() {
             if header.must_cancel() && !header.deliver_to_scope() {
                 // No cancel scope is active: dropping the future is Rust's cancellation;
@@ -86,6 +90,15 @@ where
                     }
                     header.remember_waker(cx.waker());
                     context::end_poll(header);
+                    if forwarded_to
+                        .as_ref()
+                        .is_some_and(|before| header.forwarded() && moved_on(header, before))
+                    {
+                        // The task no longer awaits what its cancellation went to (a
+                        // `select!` took another branch): it is cancelled now.
+                        header.resolve_forwarded(true);
+                        continue;
+                    }
                     return Poll::Pending;
                 }
                 // A cancellation requested during the step that completed the future
@@ -129,6 +142,31 @@ where
         complete(header, state);
         context::task_done();
         Poll::Ready(())
+    }
+}
+
+/// At the poll of a task whose cancellation was passed on: delivers it if the target
+/// ended cancelled (or is gone), drops it if the target ended otherwise (it refused the
+/// cancellation), and keeps waiting while the target runs; returns the target if so.
+#[cold]
+fn resolve_forwarded(header: &Header) -> Option<Rc<dyn CancelTarget>> {
+    let target = header.forward_target();
+    match target.as_ref().map_or(Resolution::Cancelled, |t| t.resolution()) {
+        Resolution::Pending => return target,
+        Resolution::Cancelled => header.resolve_forwarded(true),
+        Resolution::Done => header.resolve_forwarded(false),
+    }
+    None
+}
+
+/// Whether the task's poll ended awaiting something other than `before`, the target its
+/// cancellation was passed on to before the poll. (A cancellation passed on during the
+/// poll, by a timeout at its deadline, goes to what the task awaits at its end.)
+#[cold]
+fn moved_on(header: &Header, before: &Rc<dyn CancelTarget>) -> bool {
+    match header.forward_target() {
+        Some(now) => !std::ptr::addr_eq(Rc::as_ptr(&now), Rc::as_ptr(before)),
+        None => true,
     }
 }
 

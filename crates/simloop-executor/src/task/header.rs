@@ -7,11 +7,12 @@
 use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::panic::Location;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 use std::task::Waker;
 
 use crate::task::id::{TaskId, NO_TASK};
 use crate::task::state::{TaskState, WaitOn};
+use crate::task::target::CancelTarget;
 use crate::time::instant::Instant;
 
 /// An entry of a task's callback list.
@@ -46,6 +47,9 @@ struct Extra {
     scopes: Vec<u64>,
     /// The scope a cancellation was delivered to, until it sees it.
     delivered: Option<u64>,
+    /// What the task's cancellation is passed on to while it stays parked (see
+    /// `task::forward`).
+    forward: Option<Weak<dyn CancelTarget>>,
 }
 
 /// The type-independent part of a task, shared by its handles and the runtime.
@@ -66,6 +70,10 @@ pub(crate) struct Header {
     retrieved: Cell<bool>,
     /// Whether the task must outlive other tasks (`finish_after`).
     lingers: Cell<bool>,
+    /// Whether `Extra::forward` is set (so polls that never await a target skip it).
+    has_forward: Cell<bool>,
+    /// Whether a cancellation was passed on to the forward target and waits for it to end.
+    forwarded: Cell<bool>,
     /// Whether `waker` was set (see `remember_waker`).
     has_waker: Cell<bool>,
     /// Cancellation requests not yet withdrawn (asyncio's `cancelling()`).
@@ -103,6 +111,8 @@ impl Header {
             future_alive: Cell::new(true),
             lingers: Cell::new(false),
             has_waker: Cell::new(false),
+            has_forward: Cell::new(false),
+            forwarded: Cell::new(false),
             callbacks: RefCell::new(Callbacks::default()),
             retrieved: Cell::new(false),
             waker: Cell::new(None),
@@ -262,6 +272,52 @@ impl Header {
         delivered.is_some()
     }
 
+    /// Whether the task has a forward target (set at the end of its last poll).
+    #[inline]
+    pub(crate) fn has_forward(&self) -> bool {
+        self.has_forward.get()
+    }
+
+    /// Sets (or clears) the task's forward target.
+    pub(crate) fn set_forward(&self, target: Option<Weak<dyn CancelTarget>>) {
+        self.has_forward.set(target.is_some());
+        match target {
+            Some(t) => self.extra_mut(|e| e.forward = Some(t)),
+            None => {
+                self.existing_extra_mut(|e| e.forward.take());
+            }
+        }
+    }
+
+    /// The task's forward target, if it has one that still exists.
+    pub(crate) fn forward_target(&self) -> Option<Rc<dyn CancelTarget>> {
+        if !self.has_forward.get() {
+            return None;
+        }
+        self.extra(|e| e.forward.as_ref()?.upgrade())
+    }
+
+    /// Whether a cancellation was passed on to the forward target and not yet resolved.
+    #[inline]
+    pub(crate) fn forwarded(&self) -> bool {
+        self.forwarded.get()
+    }
+
+    /// Counts a cancellation request passed on to the forward target: the task itself is
+    /// not marked, and learns of it when the target ends (`task::forward`).
+    pub(crate) fn add_forwarded_request(&self) {
+        self.cancels.set(self.cancels.get().saturating_add(1));
+        self.forwarded.set(true);
+    }
+
+    /// Resolves a forwarded cancellation: with `cancel`, it waits for delivery at this turn.
+    pub(crate) fn resolve_forwarded(&self, cancel: bool) {
+        self.forwarded.set(false);
+        if cancel {
+            self.must_cancel.set(true);
+        }
+    }
+
     /// Opens cancel scope `id` (a fresh id, larger than every open one) innermost.
     pub(crate) fn push_scope(&self, id: u64) {
         self.extra_mut(|e| e.scopes.push(id));
@@ -276,6 +332,15 @@ impl Header {
             Some(())
         })
         .is_some()
+    }
+
+    /// Opens scope `id` just outside the open scopes whose ids are larger, or innermost if
+    /// there are none.
+    pub(crate) fn open_scope_at(&self, id: u64) {
+        self.extra_mut(|e| {
+            let i = e.scopes.iter().position(|s| *s > id).unwrap_or(e.scopes.len());
+            e.scopes.insert(i, id);
+        });
     }
 
     /// Closes scope `id` (wherever it is on the stack).

@@ -4,7 +4,7 @@ use std::cell::Cell;
 use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 use std::task::{Context, Poll, Waker};
 
 use crate::context;
@@ -14,6 +14,7 @@ use crate::task::error::TaskError;
 use crate::task::header::{Callback, Header};
 use crate::task::id::TaskId;
 use crate::task::state::{TaskState, WaitOn};
+use crate::task::target::CancelTarget;
 use crate::task::task_ref::TaskRef;
 
 /// A handle to a spawned task; awaiting it gives `Result<T, TaskError>`.
@@ -237,7 +238,8 @@ impl<T: 'static> Future for Task<T> {
             }
             return Poll::Ready(out);
         }
-        let slot = register_waker(this.core.header(), this.waker_slot.get(), cx.waker());
+        let target: Weak<dyn CancelTarget> = Rc::downgrade(&this.core) as _;
+        let slot = register_waker(this.core.header(), this.waker_slot.get(), cx.waker(), target);
         this.waker_slot.set(Some(slot));
         Poll::Pending
     }
@@ -295,7 +297,8 @@ impl<T: Clone + 'static> Future for Join<'_, T> {
             }
             return Poll::Ready(self.task.result());
         }
-        let slot = register_waker(self.task.header(), self.waker_slot, cx.waker());
+        let target: Weak<dyn CancelTarget> = Rc::downgrade(&self.task.core) as _;
+        let slot = register_waker(self.task.header(), self.waker_slot, cx.waker(), target);
         self.waker_slot = Some(slot);
         Poll::Pending
     }
@@ -310,8 +313,15 @@ impl<T> Drop for Join<'_, T> {
 }
 
 /// Registers (or refreshes) an awaiter's waker in the task's callback list; returns its slot.
-fn register_waker(header: &Header, slot: Option<usize>, waker: &Waker) -> usize {
-    context::note_wait(WaitOn::Task(header.id()));
+/// Registers the awaiter's waker with the awaited task; the task is also the awaiter's
+/// cancel target while it waits (`task::forward`).
+fn register_waker(
+    header: &Header,
+    slot: Option<usize>,
+    waker: &Waker,
+    target: Weak<dyn CancelTarget>,
+) -> usize {
+    context::note_target(Some(WaitOn::Task(header.id())), target);
     if let Some(i) = slot {
         let kept = header.with_callback(i, |entry| match entry {
             Some(Callback::Waker(w)) if w.will_wake(waker) => true,

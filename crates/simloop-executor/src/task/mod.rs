@@ -19,6 +19,8 @@
 //! | [`Task<T>`](join::Task), [`Join`](join::Join) | `join.rs` | the typed handle, awaited by value or by reference |
 //! | [`TaskRef`](task_ref::TaskRef) | `task_ref.rs` | the untyped handle: what done callbacks receive and collections hold |
 //! | `request_cancel` | `cancel.rs` | asking for a cancellation, as every handle and combinator does |
+//! | [`CancelTarget`](target::CancelTarget) | `target.rs` | what a parked task's cancellation is passed on to (asyncio's `_fut_waiter`): an awaited task or gather |
+//! | [`await_target`](forward::await_target) | `forward.rs` | how a future names its target, and how a forwarded cancellation comes back |
 //! | [`catch_cancel`](scope::catch_cancel), [`Cancelled`](scope::Cancelled) | `scope.rs` | cancel scopes: where a cancellation is delivered, caught, cleaned up after, re-raised or refused |
 //!
 //! # States
@@ -40,10 +42,12 @@
 pub(crate) mod cancel;
 pub(crate) mod core;
 pub(crate) mod error;
+pub(crate) mod forward;
 pub(crate) mod harness;
 pub(crate) mod header;
 pub(crate) mod id;
 pub(crate) mod join;
 pub(crate) mod scope;
 pub(crate) mod state;
+pub(crate) mod target;
 pub(crate) mod task_ref;

@@ -219,6 +219,27 @@ pub fn scope_mark() -> ScopeMark {
 }
 
 /// Cancels the current task from inside a library's future, as asyncio's timeout does at
+/// its deadline, when the task's last poll left it awaiting one task or gather (its
+/// forward target, see [`await_target`](crate::await_target)): the request counts and is
+/// passed on to that target, as asyncio's `Task.cancel()` cancels `_fut_waiter`, and the
+/// library gets a [`LibraryScope`] at `mark` (outside every scope opened after it), where
+/// the cancellation is delivered if the target ends cancelled. The library then goes on
+/// polling its inner future, which goes on waiting for the target. `None` (and nothing
+/// done) if the task has no forward target that takes the request.
+pub fn forward_cancel_at(mark: ScopeMark) -> Option<LibraryScope> {
+    let task = context::current_task_core()?;
+    let header = task.header();
+    let target = header.forward_target()?;
+    if !target.forward_cancel() {
+        return None;
+    }
+    let before = header.cancelling();
+    header.add_forwarded_request();
+    header.open_scope_at(mark.id);
+    Some(LibraryScope { task, id: mark.id, before })
+}
+
+/// Cancels the current task from inside a library's future, as asyncio's timeout does at
 /// its deadline (`task.cancel()`), when cancel scopes opened after `mark` are active: the
 /// request counts, goes to the innermost of them within this poll, and the library gets a
 /// [`LibraryScope`] just outside them, which a re-raise reaches. `None` (and nothing done)

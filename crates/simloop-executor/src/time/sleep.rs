@@ -98,8 +98,10 @@ impl Sleep {
 
     /// Does not record this sleep's start in the trace: for a timer a library sets on a
     /// task's behalf (a timeout's deadline, `wait`'s timeout), which is not the task
-    /// sleeping. Its firing is still recorded. Called after the first poll, it applies to
-    /// the next start only (after [`Sleep::reset`], which keeps the choice).
+    /// sleeping. Its firing is still recorded, and it does not count as something the task
+    /// awaits for cancel forwarding (a task parked on a task under a timeout passes its
+    /// cancellation on to that task, see [`await_target`](crate::await_target)). Called
+    /// after the first poll, it applies to the next start only (after [`Sleep::reset`], which keeps the choice).
     ///
     /// ```
     /// use simloop_executor::{sleep_until, Instant, Runtime};
@@ -141,8 +143,20 @@ impl Sleep {
         if recorded && rt.tracing() {
             rt.record(owner.0, EventKind::Sleep { until: deadline });
         }
-        rt.note_wait(WaitOn::Timer(deadline));
+        note_timer(rt, deadline, recorded);
         self.state = State::Waiting(key, recorded);
+    }
+}
+
+/// Notes the timer the task waits on; an unrecorded sleep is a combinator's own timer
+/// (a timeout's), not something the task awaits, so it does not count for cancel
+/// forwarding (`task::forward`).
+#[inline]
+fn note_timer(rt: &Inner, deadline: Instant, recorded: bool) {
+    if recorded {
+        rt.note_wait(WaitOn::Timer(deadline));
+    } else {
+        rt.note_wait_uncounted(WaitOn::Timer(deadline));
     }
 }
 
@@ -159,14 +173,14 @@ impl Future for Sleep {
                 this.state = State::Done;
                 Poll::Ready(())
             }
-            State::Waiting(key, _) => {
+            State::Waiting(key, recorded) => {
                 let fired = context::expect("sleep()", |rt| {
                     // The clock only reaches a deadline by firing its bucket, which forgot
                     // the timer, so a fired one has nothing to cancel.
                     let fired = rt.now() >= key.deadline();
                     if !fired {
                         rt.update_timer_waker(key, cx.waker());
-                        rt.note_wait(WaitOn::Timer(key.deadline()));
+                        note_timer(rt, key.deadline(), recorded);
                     }
                     fired
                 });
