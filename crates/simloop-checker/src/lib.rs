@@ -46,28 +46,33 @@
 mod chrome;
 mod config;
 mod determinism;
+mod dfs;
 pub mod env;
 mod explore;
 mod harness;
 mod outcome;
 pub mod program;
 mod replay;
+mod shard;
 #[cfg(feature = "snapshot")]
 pub mod snapshot;
 mod timeline;
 
 #[cfg(feature = "perfetto")]
 pub use chrome::{chrome_trace, chrome_trace_value};
+pub use config::DFS_BUDGET;
 pub use config::{sweep_seed, Explore, DEFAULT_SEED};
 pub use determinism::{first_divergence, Divergence};
+pub use dfs::{run_path, Next, PathMismatch, ScheduleSpace};
 pub use env::parse_policy;
-pub use explore::{check_determinism, explore, run_seed, Coverage, Sweep};
+pub use explore::{check_determinism, explore, run_seed, Coverage, Extent, Sweep};
 pub use harness::{
     failure_report, run_test, write_artifacts, TestInfo, ARTIFACT_EVENTS, REPORT_TAIL,
     TIMELINE_EVENTS,
 };
 pub use outcome::{Failure, FailureKind, RunOutcome, TestOutput};
 pub use replay::{policy_env, Replay, ReplayError, Runner};
+pub use shard::{Shard, ShardError};
 #[cfg(feature = "snapshot")]
 pub use snapshot::{snapshot_dir, TraceSource, View};
 pub use timeline::{symbol, timeline, TIMELINE_WIDTH};
