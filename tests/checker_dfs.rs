@@ -250,3 +250,34 @@ fn a_dfs_shard_splits_the_budget() {
     let capped = explore(Explore::seeds(2).policy(dfs(3)).shard(shard), two_by_two).coverage;
     assert_eq!((capped.seeds_run, capped.extent), (1, Extent::BudgetHit));
 }
+
+static RUNS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+#[test]
+fn dfs_checks_determinism_per_schedule_when_asked() {
+    let sweep = explore(Explore::new().policy(dfs(1)).check_determinism(true), || async {
+        let n = RUNS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        log!("run {n}"); // differs between the two runs of a schedule
+    });
+    let (_, run) = sweep.failure.expect("caught");
+    let failure = run.failure.unwrap();
+    assert_eq!(failure.kind, FailureKind::Nondeterminism);
+    assert!(
+        failure.message.starts_with("the schedule fifo of seed 0x0 ran twice gave two different"),
+        "{}",
+        failure.message
+    );
+}
+
+#[test]
+fn simloop_shard_reaches_every_sweep_and_a_bad_one_is_refused() {
+    let lookup = |v: &'static str| move |k: &str| (k == "SIMLOOP_SHARD").then(|| v.to_string());
+    let o = Overrides::from_lookup(lookup("2/4")).unwrap();
+    let e = Explore::seeds(10).with_overrides(o);
+    assert_eq!(e.shard, Some(Shard::new(2, 4).unwrap()));
+    assert_eq!(e.shard_runs().iter().map(|r| r.0).collect::<Vec<_>>(), vec![1, 5, 9]);
+    for bad in ["0/3", "4/3", "x"] {
+        let err = Overrides::from_lookup(lookup(bad)).unwrap_err().to_string();
+        assert!(err.starts_with("SIMLOOP_SHARD: "), "{err}");
+    }
+}
