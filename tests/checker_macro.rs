@@ -289,8 +289,9 @@ fn the_replay_variables_are_for_the_named_test_only() {
     );
     assert!(out.contains("test the_seed_option_seeds_the_run ... ok"), "{out}");
     assert!(out.contains("test the_crate_option_names_the_facade ... ok"), "{out}");
-    let note = "simloop: SIMLOOP_SEED, SIMLOOP_POLICY and SIMLOOP_CHECK_DETERMINISM are for test \
-                checker_macro::overdraft_race (SIMLOOP_TEST); every other test ignores them";
+    let note = "simloop: SIMLOOP_SEED, SIMLOOP_POLICY, SIMLOOP_DFS_PATH and \
+                SIMLOOP_CHECK_DETERMINISM are for test checker_macro::overdraft_race \
+                (SIMLOOP_TEST); every other test ignores them";
     assert_eq!(out.matches(note).count(), 1, "said once:\n{out}");
 }
 

@@ -372,8 +372,7 @@ pub(crate) fn note_replay_ignored(test: &str) {
     ONCE.call_once(|| {
         uncaptured(&format!(
             "simloop: {SEED}, {POLICY}, {DFS_PATH} and {CHECK_DETERMINISM} are for test {test} \
-             ({TEST}); \
-             every other test ignores them and runs as written"
+             ({TEST}); every other test ignores them and runs as written"
         ));
     });
 }
