@@ -16,7 +16,9 @@ mod planted;
 
 use futures::future::LocalBoxFuture;
 use futures::FutureExt;
-use simloop::checker::{explore, run_seed, sweep_seed, Explore, Extent};
+use simloop::checker::{
+    explore, run_path, run_seed, sweep_seed, Explore, ScheduleSpace, Shard, DFS_BUDGET,
+};
 use simloop::Policy;
 use std::time::Instant;
 
@@ -65,16 +67,32 @@ fn pct(depth: u32, test: Program) -> Policy {
     Policy::Pct { depth, max_steps: steps.max(1) }
 }
 
-/// DFS with `n` preemptions: "found at schedule X", or what it did without finding it.
-fn dfs(n: u32, test: Program) -> (String, u64, bool) {
-    let sweep = explore(Explore::new().policy(Policy::Dfs { max_preemptions: n }), test);
-    let runs = sweep.coverage.seeds_run;
-    let cell = match (&sweep.failure, sweep.coverage.extent) {
-        (Some((i, _)), _) => format!("{}", i + 1),
-        (None, Extent::Finished) => format!("none ({runs}, finished)"),
-        (None, _) => format!("none ({runs}, budget hit)"),
+/// DFS with `n` preemptions: the sweep's schedules to the first failure, then the whole
+/// space walked past failures (every schedule, how many fail, whether it was finished
+/// within [`DFS_BUDGET`]): "6 (3/27)" is "first failure at schedule 6, 3 of the space's
+/// 27 schedules fail", "none (0/6)" a finished space without one.
+fn dfs(n: u32, test: Program) -> (String, bool) {
+    let options = Explore::new().policy(Policy::Dfs { max_preemptions: n });
+    let sweep = explore(options.clone(), test);
+    let mut test = test;
+    let mut space = ScheduleSpace::new(n, Shard::whole());
+    let (mut runs, mut failing) = (0u64, 0u64);
+    while let Some(next) = space.next_schedule() {
+        if runs == DFS_BUDGET {
+            break;
+        }
+        let (run, met) = run_path(&options, &next.path, &mut test);
+        space.ran(&next.path, &met).unwrap();
+        runs += 1;
+        failing += u64::from(!run.passed());
+    }
+    let finished = if space.next_schedule().is_none() { "" } else { ", budget hit" };
+    let first = match &sweep.failure {
+        Some((i, _)) => (i + 1).to_string(),
+        None => "none".to_string(),
     };
-    (cell, runs, sweep.failure.is_some())
+    assert_eq!(sweep.failure.is_some(), failing > 0);
+    (format!("{first} ({failing}/{runs}{finished})"), sweep.failure.is_some())
 }
 
 /// A correct program with many schedules: three tasks of three logged steps each.
@@ -122,7 +140,7 @@ fn bug_finding_figures() {
             cells.push(median(&found));
         }
         for n in [1, 2] {
-            let (cell, _, found) = dfs(n, *test);
+            let (cell, found) = dfs(n, *test);
             if n == 2 {
                 assert!(found, "dfs:2 finds {name}");
             }
