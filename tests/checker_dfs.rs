@@ -130,7 +130,7 @@ fn dfs_finds_the_overdraft_race_with_two_preemptions_not_one_and_its_path_replay
         Overrides::from_lookup(|k| env.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string()))
             .unwrap();
     let again = explore(Explore::new().with_overrides(o), common::bank);
-    assert_eq!(again.coverage.seeds_run, 1);
+    assert_eq!((again.coverage.seeds_run, again.coverage.extent), (1, Extent::Replayed));
     assert_eq!(again.failure.expect("replayed").1.trace, run.trace);
 }
 

@@ -294,8 +294,8 @@ where
         tally.add(&run);
         let run = Box::new(run);
         let failure = (!run.passed()).then(|| (0, run.clone()));
-        let extent = if failure.is_some() { Extent::StoppedAtFailure } else { Extent::Finished };
-        return Sweep { options, coverage: tally.coverage(extent), failure, last: Some(run) };
+        let coverage = tally.coverage(Extent::Replayed);
+        return Sweep { options, coverage, failure, last: Some(run) };
     }
     let budget = options.dfs_budget();
     let mut space = ScheduleSpace::new(max_preemptions, options.shard.unwrap_or(Shard::whole()));

@@ -42,6 +42,8 @@ pub enum Extent {
     BudgetHit,
     /// DFS stopped at the first failing schedule.
     StoppedAtFailure,
+    /// DFS ran the one schedule of its path (`SIMLOOP_DFS_PATH`, [`Explore::dfs_path`]).
+    Replayed,
 }
 
 impl Extent {
@@ -52,6 +54,7 @@ impl Extent {
             Extent::Finished => " (the whole space: every schedule within the bound)",
             Extent::BudgetHit => " (budget hit: schedules left; raise seeds or shard the sweep)",
             Extent::StoppedAtFailure => " (stopped at the first failure)",
+            Extent::Replayed => " (the one schedule of SIMLOOP_DFS_PATH)",
         }
     }
 }
