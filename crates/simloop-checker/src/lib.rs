@@ -11,6 +11,13 @@
 //!   stops at the first failing run; a [`Sweep`] reports its [`Coverage`] (seeds run,
 //!   distinct interleavings, distinct outcomes). `#[simloop::test(seeds = 500)]` does the
 //!   same from an attribute.
+//! - Under `Policy::Dfs { max_preemptions }` (`dfs:<n>`), [`explore`] runs every schedule
+//!   with at most `n` picks other than FIFO's, depth first ([`ScheduleSpace`]), and says
+//!   whether it finished ([`Extent`]); a failure prints its [`DfsPath`] as
+//!   `SIMLOOP_DFS_PATH`, which replays it. [`Shard`] (`SIMLOOP_SHARD=k/n`) splits any sweep
+//!   into disjoint parts whose union is the sweep.
+//!
+//!   [`DfsPath`]: simloop_executor::sched::DfsPath
 //! - A failure names its class ([`FailureKind`]: panic/assertion, deadlock, step or time
 //!   limit, nondeterminism, leaked task), prints the seed, the policy, the last events and
 //!   the command that replays only that run, and writes the full trace (text and Chrome
