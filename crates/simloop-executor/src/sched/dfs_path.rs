@@ -11,8 +11,13 @@ use std::fmt;
 use std::str::FromStr;
 
 /// The choices of one schedule: `(choice point, index taken)` for every choice point where
-/// the pick was not FIFO's, in increasing order of choice point. See the [module
-/// docs](self) for the text form.
+/// the pick was not FIFO's, in increasing order of choice point.
+///
+/// A *choice point* is a step where more than one step was ready; they are numbered from 0
+/// in the order the run meets them, and the ready steps of one from 0, oldest first (0 is
+/// FIFO's pick). As text (`SIMLOOP_DFS_PATH`) a path is its deviations, `3:1,7:2` ("at
+/// choice point 3 take ready step 1, at 7 step 2, FIFO's step everywhere else"), or `fifo`
+/// for none: as short as its preemptions, however long the run.
 ///
 /// ```
 /// use simloop_executor::sched::DfsPath;
