@@ -51,3 +51,8 @@ pub struct ReadmeDocTests;
 #[cfg(doctest)]
 #[doc = include_str!("../docs/asyncio-to-simloop.md")]
 pub struct AsyncioToSimloopDocTests;
+
+/// docs/finding-bugs.md's code blocks, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/finding-bugs.md")]
+pub struct FindingBugsDocTests;

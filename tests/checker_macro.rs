@@ -289,8 +289,9 @@ fn the_replay_variables_are_for_the_named_test_only() {
     );
     assert!(out.contains("test the_seed_option_seeds_the_run ... ok"), "{out}");
     assert!(out.contains("test the_crate_option_names_the_facade ... ok"), "{out}");
-    let note = "simloop: SIMLOOP_SEED, SIMLOOP_POLICY and SIMLOOP_CHECK_DETERMINISM are for test \
-                checker_macro::overdraft_race (SIMLOOP_TEST); every other test ignores them";
+    let note = "simloop: SIMLOOP_SEED, SIMLOOP_POLICY, SIMLOOP_DFS_PATH and \
+                SIMLOOP_CHECK_DETERMINISM are for test checker_macro::overdraft_race \
+                (SIMLOOP_TEST); every other test ignores them";
     assert_eq!(out.matches(note).count(), 1, "said once:\n{out}");
 }
 
@@ -412,4 +413,47 @@ fn the_first_hour_path_of_the_readme_works() {
     );
     assert!(!std::path::Path::new(&format!("{snap}.new")).exists(), "a .snap.new was written");
     assert!(std::fs::read_to_string(snap).unwrap().contains("which the test no longer logs"));
+}
+
+/// The overdraft race under bounded exhaustive exploration: two preemptions find it.
+#[simloop::test(policy = "dfs:2")]
+#[ignore = "fails on purpose: run by a_dfs_failure_prints_its_path_and_the_path_replays_it"]
+async fn overdraft_race_dfs() {
+    common::bank().await;
+}
+
+#[test]
+fn a_dfs_failure_prints_its_path_and_the_path_replays_it() {
+    let (passed, first) = run_self(&["overdraft_race_dfs", "--exact", "--include-ignored"], &[]);
+    assert!(!passed, "dfs:2 finds the race:\n{first}");
+    let header = section(&first, "simloop: test overdraft_race_dfs failed: panic/assertion (");
+    assert!(header.contains("policy dfs(preemptions=2), schedule "), "{header}");
+    let command = section(&first, "replay only this run:\n  ").lines().nth(1).unwrap().trim();
+    let replay = simloop::checker::Replay::parse(command).unwrap();
+    assert_eq!(replay.policy, simloop::Policy::Dfs { max_preemptions: 2 });
+    let path = replay.dfs_path.clone().expect("the command sets SIMLOOP_DFS_PATH");
+    assert_eq!(path.preemptions(), 2);
+    assert!(header.contains(&format!(", path {path})")), "{header}");
+    assert!(
+        section(&first, "coverage: ").contains(" schedules run (stopped at the first failure), "),
+        "{first}"
+    );
+    // Rerun with the command's variables: one schedule, the same failing events.
+    let words: Vec<&str> = command.split_whitespace().collect();
+    let cargo = words.iter().position(|w| *w == "cargo").unwrap();
+    let env: Vec<(String, String)> = words[..cargo]
+        .iter()
+        .map(|w| w.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())).unwrap())
+        .collect();
+    let (passed, second) = run_self(&["overdraft_race_dfs", "--exact", "--include-ignored"], &env);
+    assert!(!passed, "the replay fails too:\n{second}");
+    assert!(second.contains(&format!("schedule 1 of at most 10000, path {path})")), "{second}");
+    assert_eq!(
+        section(&second, "last events of the failing run:"),
+        section(&first, "last events of the failing run:")
+    );
+    assert!(
+        second.contains("coverage: 1 schedule run (the one schedule of SIMLOOP_DFS_PATH)"),
+        "{second}"
+    );
 }

@@ -4,12 +4,18 @@
 
 use std::time::Duration;
 
+use simloop_executor::sched::DfsPath;
 use simloop_executor::{Builder, Policy, Runtime};
 
 use crate::env::Overrides;
+use crate::shard::Shard;
 
 /// The seed a single run uses when neither the test nor `SIMLOOP_SEED` picks one.
 pub const DEFAULT_SEED: u64 = 0;
+
+/// How many schedules a DFS sweep ([`Policy::Dfs`]) runs at most when neither the test
+/// (`seeds`, [`Explore::runs`]) nor `SIMLOOP_SEEDS` sets a budget of more than one.
+pub const DFS_BUDGET: u64 = 10_000;
 
 /// The options of one exploration: the seeds to run, the policy, limits and checks.
 ///
@@ -32,6 +38,11 @@ pub struct Explore {
     pub seed: Option<u64>,
     /// The policy; `None` = FIFO for one run, uniform random for a sweep.
     pub policy: Option<Policy>,
+    /// Under [`Policy::Dfs`]: run only this schedule (`SIMLOOP_DFS_PATH`, the replay of a
+    /// DFS failure) instead of enumerating them.
+    pub dfs_path: Option<DfsPath>,
+    /// Run only this shard of the sweep (`SIMLOOP_SHARD`); `None`: the whole sweep.
+    pub shard: Option<Shard>,
     /// The runtime's step limit (`None`: the executor's default).
     pub step_limit: Option<u64>,
     /// The runtime's virtual-time limit.
@@ -68,6 +79,8 @@ impl Explore {
             runs: 1,
             seed: None,
             policy: None,
+            dfs_path: None,
+            shard: None,
             step_limit: None,
             time_limit: None,
             check_determinism: false,
@@ -98,6 +111,19 @@ impl Explore {
     /// Sets the scheduling policy.
     pub fn policy(mut self, policy: Policy) -> Explore {
         self.policy = Some(policy);
+        self
+    }
+
+    /// Runs only shard `shard` of the sweep (see [`Shard`]): its part of the seeds, or of
+    /// the DFS subtrees. A single run (one seed, or a fixed seed) runs on every shard.
+    pub fn shard(mut self, shard: Shard) -> Explore {
+        self.shard = Some(shard);
+        self
+    }
+
+    /// Under [`Policy::Dfs`], runs only the schedule `path` (what `SIMLOOP_DFS_PATH` does).
+    pub fn dfs_path(mut self, path: DfsPath) -> Explore {
+        self.dfs_path = Some(path);
         self
     }
 
@@ -189,7 +215,7 @@ impl Explore {
     /// ```
     pub fn with_overrides(mut self, mut o: Overrides) -> Explore {
         if !self.replay_applies(&o) {
-            (o.seed, o.policy, o.check_determinism) = (None, None, None);
+            (o.seed, o.policy, o.dfs_path, o.check_determinism) = (None, None, None, None);
         }
         if let Some(n) = o.seeds {
             self.runs = n.max(1);
@@ -200,6 +226,12 @@ impl Explore {
         self.policy = Some(self.effective_policy());
         if let Some(s) = o.seed {
             self.seed = Some(s);
+        }
+        if let Some(p) = o.dfs_path {
+            self.dfs_path = Some(p);
+        }
+        if let Some(s) = o.shard {
+            self.shard = Some(s);
         }
         if let Some(on) = o.check_determinism {
             self.check_determinism = on;
@@ -221,6 +253,30 @@ impl Explore {
             None if self.runs <= 1 => vec![DEFAULT_SEED],
             None => (0..self.runs).map(sweep_seed).collect(),
         }
+    }
+
+    /// This shard's runs of the sweep, as (index in the whole sweep, seed): every run of
+    /// [`Explore::seed_list`] without a shard, and run `i` only if the shard
+    /// [owns](Shard::owns) `i` with one. A single run is every shard's.
+    ///
+    /// ```
+    /// use simloop_checker::{Explore, Shard};
+    /// let e = Explore::seeds(10).shard("2/4".parse().unwrap());
+    /// let runs: Vec<u64> = e.shard_runs().iter().map(|(i, _)| *i).collect();
+    /// assert_eq!(runs, vec![1, 5, 9]);
+    /// assert_eq!(Explore::new().shard("2/4".parse().unwrap()).shard_runs().len(), 1);
+    /// ```
+    pub fn shard_runs(&self) -> Vec<(u64, u64)> {
+        let seeds = self.seed_list();
+        let shard = self.shard.filter(|_| seeds.len() > 1).unwrap_or(Shard::whole());
+        (0u64..).zip(seeds).filter(|(i, _)| shard.owns(*i)).collect()
+    }
+
+    /// Under [`Policy::Dfs`], how many schedules this exploration runs at most: the runs
+    /// (or [`DFS_BUDGET`] if that is 1), this shard's share of them with a shard.
+    pub fn dfs_budget(&self) -> u64 {
+        let runs = if self.runs > 1 { self.runs } else { DFS_BUDGET };
+        self.shard.unwrap_or(Shard::whole()).share_of(runs).max(1)
     }
 
     /// A runtime builder for one run of `seed`.

@@ -6,9 +6,11 @@
 //! | variable | meaning | default |
 //! |---|---|---|
 //! | `SIMLOOP_SEED` | run exactly this one seed (decimal or `0x` hex): the replay switch | unset |
-//! | `SIMLOOP_TEST` | the test `SIMLOOP_SEED`, `SIMLOOP_POLICY` and `SIMLOOP_CHECK_DETERMINISM` are for (`<crate>::<test>` or `<test>`, as libtest names it); other tests ignore them, and one line says so | unset: they apply to every test |
+//! | `SIMLOOP_TEST` | the test `SIMLOOP_SEED`, `SIMLOOP_POLICY`, `SIMLOOP_DFS_PATH` and `SIMLOOP_CHECK_DETERMINISM` are for (`<crate>::<test>` or `<test>`, as libtest names it); other tests ignore them, and one line says so | unset: they apply to every test |
 //! | `SIMLOOP_SEEDS` | how many seeds a sweep runs | the test's `seeds` |
-//! | `SIMLOOP_POLICY` | `fifo`, `random`, `pct`, `pct:<depth>` or `pct:<depth>:<steps>` | `fifo` for one seed, `random` for a sweep |
+//! | `SIMLOOP_POLICY` | `fifo`, `random`, `pct`, `pct:<depth>`, `pct:<depth>:<steps>` or `dfs:<max preemptions>` | `fifo` for one seed, `random` for a sweep |
+//! | `SIMLOOP_DFS_PATH` | with `SIMLOOP_POLICY=dfs:<n>`: run only this schedule, written as its deviations from FIFO (`3:1,7:2`: at choice point 3 take ready step 1, at 7 step 2; `fifo` for none); a DFS failure report prints it | unset: enumerate every schedule |
+//! | `SIMLOOP_SHARD` | `k/n`: run only shard `k` (from 1) of `n` of every sweep (seeds, or DFS subtrees); the `n` shards are disjoint and together the whole sweep | unset: the whole sweep |
 //! | `SIMLOOP_CHECK_DETERMINISM` | `1`: run every seed twice and compare the traces; `0`: don't (nothing else is accepted) | `0` |
 //! | `SIMLOOP_STEP_LIMIT` | each run's step limit | the test's `step_limit`, else `DEFAULT_STEP_LIMIT` (1,000,000) |
 //! | `SIMLOOP_TIME_LIMIT` | each run's virtual-time limit, in seconds | the test's `time_limit`, else `DEFAULT_TIME_LIMIT` (a day) |
@@ -22,7 +24,10 @@
 
 use std::fmt;
 
+use simloop_executor::sched::{DfsPath, ParseDfsPathError};
 use simloop_executor::{parse_seed, ParsePolicyError, Policy};
+
+use crate::shard::{Shard, ShardError};
 
 /// `SIMLOOP_SEED`: run exactly this one seed.
 pub const SEED: &str = "SIMLOOP_SEED";
@@ -35,6 +40,10 @@ pub const NEXTEST: &str = "NEXTEST";
 pub const SEEDS: &str = "SIMLOOP_SEEDS";
 /// `SIMLOOP_POLICY`: the scheduling policy.
 pub const POLICY: &str = "SIMLOOP_POLICY";
+/// `SIMLOOP_DFS_PATH`: the one schedule a DFS replay runs.
+pub const DFS_PATH: &str = "SIMLOOP_DFS_PATH";
+/// `SIMLOOP_SHARD`: the shard of every sweep this process runs.
+pub const SHARD: &str = "SIMLOOP_SHARD";
 /// `SIMLOOP_CHECK_DETERMINISM`: run every seed twice and compare the traces.
 pub const CHECK_DETERMINISM: &str = "SIMLOOP_CHECK_DETERMINISM";
 /// `SIMLOOP_STEP_LIMIT`: each run's step limit.
@@ -54,6 +63,8 @@ pub const KNOWN: &[&str] = &[
     TEST,
     SEEDS,
     POLICY,
+    DFS_PATH,
+    SHARD,
     CHECK_DETERMINISM,
     STEP_LIMIT,
     TIME_LIMIT,
@@ -82,6 +93,10 @@ pub enum EnvError {
     },
     /// `SIMLOOP_POLICY` names no policy.
     NotAPolicy(ParsePolicyError),
+    /// `SIMLOOP_DFS_PATH` is not a DFS path.
+    NotADfsPath(ParseDfsPathError),
+    /// `SIMLOOP_SHARD` names no shard.
+    NotAShard(ShardError),
     /// A switch variable that is neither `0` nor `1`.
     NotAFlag {
         /// The variable.
@@ -107,6 +122,8 @@ impl fmt::Display for EnvError {
             }
             // The policy's own error quotes the value and lists every accepted form.
             EnvError::NotAPolicy(e) => write!(f, "{POLICY}={e}"),
+            EnvError::NotADfsPath(e) => write!(f, "{DFS_PATH}: {e}"),
+            EnvError::NotAShard(e) => write!(f, "{SHARD}: {e}"),
         }
     }
 }
@@ -115,6 +132,8 @@ impl std::error::Error for EnvError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             EnvError::NotAPolicy(e) => Some(e),
+            EnvError::NotADfsPath(e) => Some(e),
+            EnvError::NotAShard(e) => Some(e),
             _ => None,
         }
     }
@@ -152,6 +171,10 @@ pub struct Overrides {
     pub seeds: Option<u64>,
     /// `SIMLOOP_POLICY`.
     pub policy: Option<Policy>,
+    /// `SIMLOOP_DFS_PATH`.
+    pub dfs_path: Option<DfsPath>,
+    /// `SIMLOOP_SHARD`.
+    pub shard: Option<Shard>,
     /// `SIMLOOP_CHECK_DETERMINISM`: `1` on, `0` off.
     pub check_determinism: Option<bool>,
     /// `SIMLOOP_STEP_LIMIT`.
@@ -170,8 +193,8 @@ impl Overrides {
 
     /// Parses the variables `lookup` gives (`None`: unset), in the order `SIMLOOP_SEEDS`,
     /// `SIMLOOP_POLICY`, `SIMLOOP_SEED`, `SIMLOOP_CHECK_DETERMINISM`, `SIMLOOP_STEP_LIMIT`,
-    /// `SIMLOOP_TIME_LIMIT` (and `SIMLOOP_TEST`, any text); the first malformed one is the
-    /// error.
+    /// `SIMLOOP_TIME_LIMIT`, `SIMLOOP_DFS_PATH`, `SIMLOOP_SHARD` (and `SIMLOOP_TEST`, any
+    /// text); the first malformed one is the error.
     pub fn from_lookup(lookup: impl FnMut(&str) -> Option<String>) -> Result<Overrides, EnvError> {
         let mut vars = Vars(lookup);
         let seeds = vars.count(SEEDS)?;
@@ -180,11 +203,23 @@ impl Overrides {
         let check_determinism = vars.flag(CHECK_DETERMINISM)?;
         let step_limit = vars.count(STEP_LIMIT)?;
         let time_limit_secs = vars.count(TIME_LIMIT)?;
+        let dfs_path = vars.dfs_path(DFS_PATH)?;
+        let shard = vars.shard(SHARD)?;
         let test = vars.get(TEST).map(|t| t.trim().to_string());
-        Ok(Overrides { seed, test, seeds, policy, check_determinism, step_limit, time_limit_secs })
+        Ok(Overrides {
+            seed,
+            test,
+            seeds,
+            policy,
+            dfs_path,
+            shard,
+            check_determinism,
+            step_limit,
+            time_limit_secs,
+        })
     }
 
-    /// Whether the replay variables (`SIMLOOP_SEED`, `SIMLOOP_POLICY`,
+    /// Whether the replay variables (`SIMLOOP_SEED`, `SIMLOOP_POLICY`, `SIMLOOP_DFS_PATH`,
     /// `SIMLOOP_CHECK_DETERMINISM`) apply to the test `crate_name::test`: they do when
     /// `SIMLOOP_TEST` is unset, or names that test as `<crate>::<test>` or `<test>`.
     ///
@@ -276,6 +311,16 @@ impl<F: FnMut(&str) -> Option<String>> Vars<F> {
         self.get(var).map(|v| v.parse().map_err(EnvError::NotAPolicy)).transpose()
     }
 
+    /// `SIMLOOP_DFS_PATH`'s `3:1,7:2` or `fifo`.
+    fn dfs_path(&mut self, var: &'static str) -> Result<Option<DfsPath>, EnvError> {
+        self.get(var).map(|v| v.parse().map_err(EnvError::NotADfsPath)).transpose()
+    }
+
+    /// `SIMLOOP_SHARD`'s `k/n`.
+    fn shard(&mut self, var: &'static str) -> Result<Option<Shard>, EnvError> {
+        self.get(var).map(|v| v.parse().map_err(EnvError::NotAShard)).transpose()
+    }
+
     /// `1` on, `0` off; anything else is refused, so a misspelt `yes` does not pass
     /// silently.
     fn flag(&mut self, var: &'static str) -> Result<Option<bool>, EnvError> {
@@ -326,8 +371,8 @@ pub(crate) fn note_replay_ignored(test: &str) {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         uncaptured(&format!(
-            "simloop: {SEED}, {POLICY} and {CHECK_DETERMINISM} are for test {test} ({TEST}); \
-             every other test ignores them and runs as written"
+            "simloop: {SEED}, {POLICY}, {DFS_PATH} and {CHECK_DETERMINISM} are for test {test} \
+             ({TEST}); every other test ignores them and runs as written"
         ));
     });
 }
@@ -377,6 +422,8 @@ mod tests {
                 test: None,
                 seeds: Some(30),
                 policy: Some(Policy::Random),
+                dfs_path: None,
+                shard: None,
                 check_determinism: Some(true),
                 step_limit: Some(5000),
                 time_limit_secs: Some(60),
@@ -435,6 +482,29 @@ mod tests {
             "SIMLOOP_CHECK_DETERMINISM=\"yes\" is not a switch: use SIMLOOP_CHECK_DETERMINISM=1 \
              (on) or SIMLOOP_CHECK_DETERMINISM=0 (off)"
         );
+        assert_eq!(
+            err(&[(SHARD, "0/3")]).to_string(),
+            "SIMLOOP_SHARD: shard 0/3 does not exist: shards are numbered from 1, so use 1/3 to 3/3"
+        );
+        assert_eq!(
+            err(&[(SHARD, "4/3")]),
+            EnvError::NotAShard(ShardError::OutOfRange { index: 4, count: 3 })
+        );
+        assert_eq!(
+            err(&[(SHARD, "x")]).to_string(),
+            "SIMLOOP_SHARD: \"x\" is not a shard: write <k>/<n>, this machine's shard k (from 1) \
+             of n (e.g. 2/8)"
+        );
+        let path = err(&[(DFS_PATH, "0.2.1")]).to_string();
+        assert!(
+            path.starts_with(
+                "SIMLOOP_DFS_PATH: \"0.2.1\" is not a deviation: write <choice point>:<index>"
+            ),
+            "{path}"
+        );
+        let o = Overrides::from_lookup(vars(&[(SHARD, "2/8"), (DFS_PATH, "3:1,7:2")])).unwrap();
+        assert_eq!(o.shard, Some(Shard::new(2, 8).unwrap()));
+        assert_eq!(o.dfs_path.map(|p| p.to_string()).as_deref(), Some("3:1,7:2"));
         let oracle = OracleVars::from_lookup(vars(&[(ORACLE_SEED, "seed")])).unwrap_err();
         assert_eq!(oracle, EnvError::NotASeed { var: ORACLE_SEED, value: "seed".into() });
         assert!(oracle.to_string().contains("(SIMLOOP_ORACLE_SEED=0x2a)"), "{oracle}");

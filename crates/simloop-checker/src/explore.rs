@@ -1,5 +1,6 @@
-//! Seed exploration: run a test under many seeds with a random or PCT policy, stop at the
-//! first failing run, and count what the sweep covered.
+//! Seed exploration: run a test under many seeds with a random or PCT policy (or every
+//! schedule within a preemption bound, with DFS: see [`crate::dfs`]), stop at the first
+//! failing run, and count what the sweep covered.
 
 use simloop_executor::Policy;
 use std::collections::hash_map::DefaultHasher;
@@ -10,26 +11,63 @@ use std::hash::{Hash, Hasher};
 
 use crate::config::{Explore, DEFAULT_SEED};
 use crate::determinism::{first_divergence, lines};
+use crate::dfs::explore_dfs;
 use crate::outcome::{Failure, FailureKind, RunOutcome, TestOutput};
 
 /// What a sweep covered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Coverage {
-    /// Seeds run (a failing sweep stops at its first failure).
+    /// Runs: seeds run, or schedules run under DFS (a failing sweep stops at its first
+    /// failure).
     pub seeds_run: u64,
     /// Distinct interleavings: distinct hashes of the full event trace.
     pub interleavings: usize,
     /// Distinct outcomes: distinct (pass/failure class, canonical text, returned value).
     pub outcomes: usize,
+    /// How much of the schedule space the runs covered: sampled by seeds, or under DFS
+    /// whether it was finished.
+    pub extent: Extent,
+}
+
+/// How much of its schedule space a sweep covered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Extent {
+    /// Seeds sample the space (FIFO, random, PCT): no claim that it was covered.
+    Sampled,
+    /// DFS ran every schedule within its preemption bound (of its shard, with one).
+    Finished,
+    /// DFS ran its budget of schedules with schedules left: raise `seeds`
+    /// (`SIMLOOP_SEEDS`) or shard the sweep to finish it.
+    BudgetHit,
+    /// DFS stopped at the first failing schedule.
+    StoppedAtFailure,
+    /// DFS ran the one schedule of its path (`SIMLOOP_DFS_PATH`, [`Explore::dfs_path`]).
+    Replayed,
+}
+
+impl Extent {
+    /// How a coverage line words it after the number of schedules run (`""` for seeds).
+    fn words(self) -> &'static str {
+        match self {
+            Extent::Sampled => "",
+            Extent::Finished => " (the whole space: every schedule within the bound)",
+            Extent::BudgetHit => " (budget hit: schedules left; raise seeds or shard the sweep)",
+            Extent::StoppedAtFailure => " (stopped at the first failure)",
+            Extent::Replayed => " (the one schedule of SIMLOOP_DFS_PATH)",
+        }
+    }
 }
 
 impl fmt::Display for Coverage {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let runs = if self.extent == Extent::Sampled { "seed" } else { "schedule" };
         write!(
             f,
-            "coverage: {} seed{} run, {} distinct interleaving{}, {} distinct outcome{}",
+            "coverage: {} {runs}{} run{}, {} distinct interleaving{}, {} distinct outcome{}",
             self.seeds_run,
             if self.seeds_run == 1 { "" } else { "s" },
+            self.extent.words(),
             self.interleavings,
             if self.interleavings == 1 { "" } else { "s" },
             self.outcomes,
@@ -63,6 +101,39 @@ impl Sweep {
     }
 }
 
+/// The distinct interleavings and outcomes of a sweep's runs so far.
+#[derive(Default)]
+pub(crate) struct Tally {
+    runs: u64,
+    interleavings: HashSet<u64>,
+    outcomes: HashSet<u64>,
+}
+
+impl Tally {
+    /// Counts one run.
+    pub(crate) fn add(&mut self, run: &RunOutcome) {
+        self.runs += 1;
+        self.interleavings.insert(hash_of(&[&lines(&run.trace).join("\n")]));
+        let class = run.failure.as_ref().map_or("pass", |f| f.kind.name());
+        self.outcomes.insert(hash_of(&[class, &run.trace.text(), &run.output]));
+    }
+
+    /// How many runs were counted.
+    pub(crate) fn runs(&self) -> u64 {
+        self.runs
+    }
+
+    /// What the runs counted so far covered.
+    pub(crate) fn coverage(&self, extent: Extent) -> Coverage {
+        Coverage {
+            seeds_run: self.runs,
+            interleavings: self.interleavings.len(),
+            outcomes: self.outcomes.len(),
+            extent,
+        }
+    }
+}
+
 /// How many leftover tasks a leaked-task failure lists (the run's report holds all).
 const REPORTED_TASKS: usize = 10;
 
@@ -84,7 +155,23 @@ where
     Fut: Future,
     Fut::Output: TestOutput + 'static,
 {
-    let mut rt = options.builder(seed).build();
+    run_built(options, options.builder(seed), seed, test)
+}
+
+/// [`run_seed`] on a runtime `builder` builds (a scheduler of the caller's own).
+#[track_caller]
+pub(crate) fn run_built<F, Fut>(
+    options: &Explore,
+    builder: simloop_executor::Builder,
+    seed: u64,
+    test: &mut F,
+) -> RunOutcome
+where
+    F: FnMut() -> Fut,
+    Fut: Future,
+    Fut::Output: TestOutput + 'static,
+{
+    let mut rt = builder.build();
     let policy = rt.policy();
     let fut = test();
     // Called directly, not in a closure, so that the main task's spawn site is the caller's.
@@ -132,7 +219,7 @@ where
         }
         None
     });
-    RunOutcome { seed, policy, trace, report, failure, output }
+    RunOutcome { seed, policy, trace, report, failure, output, dfs_path: None }
 }
 
 /// Runs one seed twice and compares the traces; a difference is a
@@ -220,6 +307,9 @@ where
     Fut::Output: TestOutput + 'static,
 {
     let mut options = options.into().from_env();
+    if let Policy::Dfs { max_preemptions } = options.effective_policy() {
+        return explore_dfs(options, max_preemptions, test);
+    }
     if let Policy::Pct { depth, max_steps: 0 } = options.effective_policy() {
         // The paper's k: how many steps a run takes. Measured on a FIFO run of the test.
         let probe =
@@ -227,31 +317,24 @@ where
         let steps = run_seed(&probe, DEFAULT_SEED, &mut test).report.steps;
         options.policy = Some(Policy::Pct { depth, max_steps: steps.max(1) });
     }
-    let mut interleavings = HashSet::new();
-    let mut outcomes = HashSet::new();
-    let mut seeds_run = 0;
+    let mut tally = Tally::default();
     let mut failure = None;
     let mut last = None;
-    for (i, seed) in options.seed_list().into_iter().enumerate() {
+    for (i, seed) in options.shard_runs() {
         let run = if options.check_determinism {
             check_determinism(&options, seed, &mut test)
         } else {
             run_seed(&options, seed, &mut test)
         };
-        seeds_run += 1;
-        interleavings.insert(hash_of(&[&lines(&run.trace).join("\n")]));
-        let class = run.failure.as_ref().map_or("pass", |f| f.kind.name());
-        outcomes.insert(hash_of(&[class, &run.trace.text(), &run.output]));
+        tally.add(&run);
         let failed = !run.passed();
         let run = Box::new(run);
         if failed {
-            failure = Some((i as u64, run.clone()));
+            failure = Some((i, run.clone()));
             last = Some(run);
             break;
         }
         last = Some(run);
     }
-    let coverage =
-        Coverage { seeds_run, interleavings: interleavings.len(), outcomes: outcomes.len() };
-    Sweep { options, coverage, failure, last }
+    Sweep { options, coverage: tally.coverage(Extent::Sampled), failure, last }
 }

@@ -140,6 +140,9 @@ pub fn write_artifacts(
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let txt = stem.with_extension("txt");
     let mut text = format!("test {}\nseed {:#x}\npolicy {}\n", info.name, run.seed, run.policy);
+    if let Some(path) = &run.dfs_path {
+        let _ = writeln!(text, "dfs path {path}");
+    }
     if let Some(f) = &run.failure {
         let _ = writeln!(text, "failure {}", f.kind);
     }
@@ -168,15 +171,17 @@ pub fn failure_report(info: &TestInfo, sweep: &Sweep) -> Option<String> {
     let (index, run) = sweep.failure.as_ref()?;
     let failure = run.failure.as_ref()?;
     let mut out = String::new();
+    let which = match &run.dfs_path {
+        Some(path) => {
+            format!("schedule {} of at most {}, path {path}", index + 1, sweep.options.dfs_budget())
+        }
+        None => format!("run {} of {}", index + 1, sweep.options.seed_list().len()),
+    };
+    let shard = sweep.options.shard.map(|s| format!(", shard {s}")).unwrap_or_default();
     let _ = writeln!(
         out,
-        "simloop: test {} failed: {} (seed {:#x}, policy {}, run {} of {})",
-        info.name,
-        failure.kind,
-        run.seed,
-        run.policy,
-        index + 1,
-        sweep.options.seed_list().len()
+        "simloop: test {} failed: {} (seed {:#x}, policy {}, {which}{shard})",
+        info.name, failure.kind, run.seed, run.policy,
     );
     let _ = writeln!(out, "{}\n", failure.message.trim_end());
     let _ = writeln!(
@@ -185,12 +190,7 @@ pub fn failure_report(info: &TestInfo, sweep: &Sweep) -> Option<String> {
         run.trace.tail(REPORT_TAIL).trim_end()
     );
     let _ = writeln!(out, "-- elapsed {}\n", run.trace.elapsed());
-    let det = failure.kind == FailureKind::Nondeterminism;
-    let _ = writeln!(
-        out,
-        "replay only this run:\n  {}\n",
-        info.replay_command(run.seed, run.policy, det)
-    );
+    let _ = writeln!(out, "replay only this run:\n  {}\n", info.replay_command_of(run));
     match write_artifacts(info, run) {
         Ok((txt, json)) => {
             let _ = writeln!(out, "full trace: {}", txt.display());
@@ -234,19 +234,21 @@ where
             run.failure.as_ref().map_or(FailureKind::Panic, |f| f.kind),
             run.seed,
             run.policy,
-            info.replay_command(
-                run.seed,
-                run.policy,
-                run.failure.as_ref().is_some_and(|f| f.kind == FailureKind::Nondeterminism)
-            )
+            info.replay_command_of(run)
         );
         // The report above is the message: unwind without the panic hook, which would print
         // a second "panicked at" line (this file's) and, with RUST_BACKTRACE, a second
         // backtrace of the harness itself.
         std::panic::resume_unwind(Box::new(summary));
     }
-    if sweep.coverage.seeds_run > 1 {
-        eprintln!("simloop: {} passed ({}, policy {})", info.name, sweep.coverage, sweep.policy());
+    if sweep.coverage.seeds_run > 1 || sweep.options.shard.is_some() {
+        let shard = sweep.options.shard.map(|s| format!(", shard {s}")).unwrap_or_default();
+        eprintln!(
+            "simloop: {} passed ({}, policy {}{shard})",
+            info.name,
+            sweep.coverage,
+            sweep.policy()
+        );
     }
     *sweep.last.expect("a sweep runs at least one seed")
 }

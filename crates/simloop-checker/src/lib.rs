@@ -11,6 +11,13 @@
 //!   stops at the first failing run; a [`Sweep`] reports its [`Coverage`] (seeds run,
 //!   distinct interleavings, distinct outcomes). `#[simloop::test(seeds = 500)]` does the
 //!   same from an attribute.
+//! - Under `Policy::Dfs { max_preemptions }` (`dfs:<n>`), [`explore`] runs every schedule
+//!   with at most `n` picks other than FIFO's, depth first ([`ScheduleSpace`]), and says
+//!   whether it finished ([`Extent`]); a failure prints its [`DfsPath`] as
+//!   `SIMLOOP_DFS_PATH`, which replays it. [`Shard`] (`SIMLOOP_SHARD=k/n`) splits any sweep
+//!   into disjoint parts whose union is the sweep.
+//!
+//!   [`DfsPath`]: simloop_executor::sched::DfsPath
 //! - A failure names its class ([`FailureKind`]: panic/assertion, deadlock, step or time
 //!   limit, nondeterminism, leaked task), prints the seed, the policy, the last events and
 //!   the command that replays only that run, and writes the full trace (text and Chrome
@@ -46,28 +53,33 @@
 mod chrome;
 mod config;
 mod determinism;
+mod dfs;
 pub mod env;
 mod explore;
 mod harness;
 mod outcome;
 pub mod program;
 mod replay;
+mod shard;
 #[cfg(feature = "snapshot")]
 pub mod snapshot;
 mod timeline;
 
 #[cfg(feature = "perfetto")]
 pub use chrome::{chrome_trace, chrome_trace_value};
+pub use config::DFS_BUDGET;
 pub use config::{sweep_seed, Explore, DEFAULT_SEED};
 pub use determinism::{first_divergence, Divergence};
+pub use dfs::{run_path, Next, PathMismatch, ScheduleSpace};
 pub use env::parse_policy;
-pub use explore::{check_determinism, explore, run_seed, Coverage, Sweep};
+pub use explore::{check_determinism, explore, run_seed, Coverage, Extent, Sweep};
 pub use harness::{
     failure_report, run_test, write_artifacts, TestInfo, ARTIFACT_EVENTS, REPORT_TAIL,
     TIMELINE_EVENTS,
 };
 pub use outcome::{Failure, FailureKind, RunOutcome, TestOutput};
 pub use replay::{policy_env, Replay, ReplayError, Runner};
+pub use shard::{Shard, ShardError};
 #[cfg(feature = "snapshot")]
 pub use snapshot::{snapshot_dir, TraceSource, View};
 pub use timeline::{symbol, timeline, TIMELINE_WIDTH};

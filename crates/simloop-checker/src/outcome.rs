@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use simloop_executor::sched::DfsPath;
 use simloop_executor::{Policy, RunError, RunReport, Trace};
 
 /// The class of a failed run; each says what to look at next.
@@ -218,6 +219,9 @@ pub struct RunOutcome {
     pub failure: Option<Failure>,
     /// The test's output, `Debug`-formatted (`()` for most tests).
     pub output: String,
+    /// Under [`Policy::Dfs`]: the schedule this run took, as its deviations from FIFO
+    /// (`SIMLOOP_DFS_PATH` replays it with the seed); `None` for the other policies.
+    pub dfs_path: Option<DfsPath>,
 }
 
 impl RunOutcome {

@@ -1,6 +1,7 @@
 //! Replay: the command line a failure report prints to rerun exactly one run, and its
 //! round trip. A run is named by its seed and its policy (every choice of a run comes from
-//! one RNG seeded by the seed), so the command is those two `SIMLOOP_*` variables, and
+//! one RNG seeded by the seed; under DFS, also by its `SIMLOOP_DFS_PATH`), so the command
+//! is those `SIMLOOP_*` variables, and
 //! `SIMLOOP_TEST` naming the test they are for (any other test of the run ignores them),
 //! in front of a `cargo test` (or, under cargo-nextest, a `cargo nextest run`) that selects
 //! the one test; [`Replay::parse`] reads them back with the same parser the environment
@@ -8,10 +9,12 @@
 
 use std::fmt;
 
+use simloop_executor::sched::DfsPath;
 use simloop_executor::Policy;
 
 use crate::env::{self, EnvError, Overrides};
 use crate::harness::TestInfo;
+use crate::outcome::{FailureKind, RunOutcome};
 
 /// The run a replay command selects: what its `SIMLOOP_*` variables say.
 ///
@@ -22,10 +25,22 @@ use crate::harness::TestInfo;
 ///     test: Some("bank::t".into()),
 ///     seed: 0x2a,
 ///     policy: Policy::Pct { depth: 2, max_steps: 50 },
+///     dfs_path: None,
 ///     check_determinism: false,
 /// };
 /// assert_eq!(run.to_string(), "SIMLOOP_TEST=bank::t SIMLOOP_SEED=0x2a SIMLOOP_POLICY=pct:2:50");
 /// assert_eq!(Replay::parse(&format!("{run} cargo test -p app -- t --exact")), Ok(run));
+///
+/// // A DFS schedule: its path of deviations from FIFO order.
+/// let dfs = Replay {
+///     test: None,
+///     seed: 0,
+///     policy: Policy::Dfs { max_preemptions: 2 },
+///     dfs_path: Some("3:1,7:2".parse().unwrap()),
+///     check_determinism: false,
+/// };
+/// assert_eq!(dfs.to_string(), "SIMLOOP_SEED=0x0 SIMLOOP_POLICY=dfs:2 SIMLOOP_DFS_PATH=3:1,7:2");
+/// assert_eq!(Replay::parse(&dfs.to_string()), Ok(dfs));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Replay {
@@ -35,6 +50,8 @@ pub struct Replay {
     pub seed: u64,
     /// `SIMLOOP_POLICY`.
     pub policy: Policy,
+    /// `SIMLOOP_DFS_PATH`: the schedule of a DFS run.
+    pub dfs_path: Option<DfsPath>,
     /// `SIMLOOP_CHECK_DETERMINISM=1`: the failure was two runs of the seed that differed.
     pub check_determinism: bool,
 }
@@ -80,13 +97,17 @@ impl std::error::Error for ReplayError {
 
 impl fmt::Display for Replay {
     /// The variables that select the run, as a shell takes them:
-    /// `SIMLOOP_TEST=<test>` if known, `SIMLOOP_SEED=<hex> SIMLOOP_POLICY=<policy>`, then
-    /// `SIMLOOP_CHECK_DETERMINISM=1` if it is on.
+    /// `SIMLOOP_TEST=<test>` if known, `SIMLOOP_SEED=<hex> SIMLOOP_POLICY=<policy>`, the
+    /// `SIMLOOP_DFS_PATH=<path>` of a DFS run, then `SIMLOOP_CHECK_DETERMINISM=1` if it is
+    /// on.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(test) = &self.test {
             write!(f, "{}={test} ", env::TEST)?;
         }
         write!(f, "{}={:#x} {}={}", env::SEED, self.seed, env::POLICY, policy_env(self.policy))?;
+        if let Some(path) = &self.dfs_path {
+            write!(f, " {}={path}", env::DFS_PATH)?;
+        }
         if self.check_determinism {
             write!(f, " {}=1", env::CHECK_DETERMINISM)?;
         }
@@ -106,6 +127,7 @@ impl Replay {
             test: o.test,
             seed: o.seed.ok_or(ReplayError::NoSeed)?,
             policy: o.policy.ok_or(ReplayError::NoPolicy)?,
+            dfs_path: o.dfs_path,
             check_determinism: o.check_determinism.unwrap_or(false),
         })
     }
@@ -140,6 +162,21 @@ impl TestInfo {
         self.replay_command_for(Runner::current(), seed, policy, determinism)
     }
 
+    /// The command that reruns only this test's `run` (its seed, policy and DFS path; with
+    /// the determinism check if it failed by nondeterminism), for this process's runner.
+    pub fn replay_command_of(&self, run: &RunOutcome) -> String {
+        let determinism =
+            run.failure.as_ref().is_some_and(|f| f.kind == FailureKind::Nondeterminism);
+        let replay = Replay {
+            test: None,
+            seed: run.seed,
+            policy: run.policy,
+            dfs_path: run.dfs_path.clone(),
+            check_determinism: determinism,
+        };
+        self.command(Runner::current(), replay)
+    }
+
     /// The command that reruns only this test with `seed` and `policy` under `runner`.
     ///
     /// ```
@@ -172,13 +209,19 @@ impl TestInfo {
         policy: Policy,
         determinism: bool,
     ) -> String {
+        let run =
+            Replay { test: None, seed, policy, dfs_path: None, check_determinism: determinism };
+        self.command(runner, run)
+    }
+
+    /// `run`'s command for `runner`, its test set to this one.
+    fn command(&self, runner: Runner, mut run: Replay) -> String {
         let target = if self.target_tmpdir.is_some() {
             format!("--test {}", self.crate_name)
         } else {
             "--lib".to_string()
         };
-        let test = Some(format!("{}::{}", self.crate_name, self.name));
-        let run = Replay { test, seed, policy, check_determinism: determinism };
+        run.test = Some(format!("{}::{}", self.crate_name, self.name));
         let (package, name) = (self.package, &self.name);
         match runner {
             Runner::CargoTest => {
@@ -194,17 +237,19 @@ impl TestInfo {
 }
 
 /// A policy as `SIMLOOP_POLICY` takes it (no shell quoting needed): `fifo`, `random`,
-/// `pct:<depth>:<steps>`.
+/// `pct:<depth>:<steps>`, `dfs:<max preemptions>`.
 ///
 /// ```
 /// use simloop_checker::policy_env;
 /// use simloop_executor::Policy;
 /// assert_eq!(policy_env(Policy::Pct { depth: 2, max_steps: 50 }), "pct:2:50");
 /// assert_eq!(policy_env(Policy::Random), "random");
+/// assert_eq!(policy_env(Policy::Dfs { max_preemptions: 2 }), "dfs:2");
 /// ```
 pub fn policy_env(policy: Policy) -> String {
     match policy {
         Policy::Pct { depth, max_steps } => format!("pct:{depth}:{max_steps}"),
+        Policy::Dfs { max_preemptions } => format!("dfs:{max_preemptions}"),
         other => other.to_string(),
     }
 }
@@ -213,11 +258,12 @@ pub fn policy_env(policy: Policy) -> String {
 mod tests {
     use super::*;
 
-    const POLICIES: [Policy; 4] = [
+    const POLICIES: [Policy; 5] = [
         Policy::Fifo,
         Policy::Random,
         Policy::Pct { depth: 4, max_steps: 77 },
         Policy::Pct { depth: 1, max_steps: 0 },
+        Policy::Dfs { max_preemptions: 3 },
     ];
 
     #[test]
@@ -237,7 +283,9 @@ mod tests {
                     let command = info.replay_command_for(runner, seed, policy, check_determinism);
                     let back = Replay::parse(&command).unwrap_or_else(|e| panic!("{command}: {e}"));
                     let test = Some("bank::m::t".to_string());
-                    assert_eq!(back, Replay { test, seed, policy, check_determinism }, "{command}");
+                    let dfs_path = None;
+                    let want = Replay { test, seed, policy, dfs_path, check_determinism };
+                    assert_eq!(back, want, "{command}");
                 }
             }
         }

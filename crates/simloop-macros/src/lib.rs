@@ -19,8 +19,13 @@ use proc_macro::TokenStream;
 ///   `SIMLOOP_SEEDS` overrides N;
 /// - `seed = N`: run this one seed; `SIMLOOP_SEED` (decimal or `0x` hex) overrides it and
 ///   narrows a sweep to that one seed: the replay switch;
-/// - `policy = "fifo" | "random" | "pct" | "pct:<depth>" | "pct:<depth>:<steps>"`;
-///   `SIMLOOP_POLICY` overrides it; any other text is a compile error on the literal;
+/// - `policy = "fifo" | "random" | "pct" | "pct:<depth>" | "pct:<depth>:<steps>" |
+///   "dfs:<max preemptions>"`; `SIMLOOP_POLICY` overrides it; any other text is a compile
+///   error on the literal. `dfs:<n>` runs every schedule with at most `n` picks other than
+///   FIFO's, depth first, with `seeds` as its budget of schedules (10,000 without one),
+///   and its failure report prints the schedule's `SIMLOOP_DFS_PATH`;
+/// - `SIMLOOP_SHARD=k/n` (any test): run only shard `k` of `n` of the sweep (its seeds,
+///   or its DFS subtrees), for sweeps split over machines;
 /// - `step_limit = N`, `time_limit = SECONDS`: limits of each run;
 /// - `check_determinism`: run every seed twice and fail on the first differing event
 ///   (`SIMLOOP_CHECK_DETERMINISM=1` turns it on for any test);

@@ -7,8 +7,9 @@
 //! [`SimRng`](crate::SimRng)). Nothing else in a run is random, so a scheduler's decisions
 //! *are* the run: record them and the run can be replayed or shrunk. The built-in
 //! schedulers, one file each, are named by a [`Policy`](crate::Policy): [`Fifo`]
-//! (asyncio's order, the default), [`Random`] and [`Pct`]; each owns the run's one seeded
-//! ChaCha stream.
+//! (asyncio's order, the default), [`Random`], [`Pct`] and [`Dfs`] (which follows a
+//! [`DfsPath`] of choices, for bounded exhaustive exploration); each owns the run's one
+//! seeded ChaCha stream.
 //!
 //! ```
 //! use simloop_executor::sched::{Fifo, Ready, Scheduler};
@@ -36,6 +37,8 @@
 //! assert!(rt.trace().text().starts_with("   0.000s  b            b\n"));
 //! ```
 
+pub(crate) mod dfs;
+pub(crate) mod dfs_path;
 pub(crate) mod fifo;
 pub(crate) mod pct;
 pub(crate) mod policy;
@@ -45,6 +48,8 @@ pub(crate) mod rng;
 
 pub(crate) mod scheduler;
 
+pub use dfs::{ChoiceLog, ChoicePoint, Dfs};
+pub use dfs_path::{DfsPath, ParseDfsPathError};
 pub use fifo::Fifo;
 pub use pct::Pct;
 pub use random::Random;

@@ -1,9 +1,11 @@
 //! Policies: the built-in schedulers by name, as a test, an environment variable or a
-//! failure report writes them (`fifo`, `random`, `pct:3:1000`).
+//! failure report writes them (`fifo`, `random`, `pct:3:1000`, `dfs:2`).
 
 use std::fmt;
 use std::str::FromStr;
 
+use crate::sched::dfs::Dfs;
+use crate::sched::dfs_path::DfsPath;
 use crate::sched::fifo::Fifo;
 use crate::sched::pct::Pct;
 use crate::sched::random::Random;
@@ -12,8 +14,9 @@ use crate::sched::scheduler::Scheduler;
 /// How the runtime picks the next step among the ready ones.
 ///
 /// Written as text (`SIMLOOP_POLICY`, `#[simloop::test(policy = "...")]`) it is `fifo`,
-/// `random`, `pct` (depth 3), `pct:<depth>` or `pct:<depth>:<steps>`; its `Display` form,
-/// `pct(depth=3,steps=1000)`, parses back too.
+/// `random`, `pct` (depth 3), `pct:<depth>`, `pct:<depth>:<steps>` or
+/// `dfs:<max preemptions>`; its `Display` form, `pct(depth=3,steps=1000)` or
+/// `dfs(preemptions=2)`, parses back too.
 ///
 /// ```
 /// use simloop_executor::{Policy, Runtime};
@@ -22,6 +25,7 @@ use crate::sched::scheduler::Scheduler;
 ///
 /// assert_eq!("pct:2:50".parse(), Ok(Policy::Pct { depth: 2, max_steps: 50 }));
 /// assert_eq!(Policy::pct(2).to_string().parse(), Ok(Policy::pct(2)));
+/// assert_eq!("dfs:2".parse(), Ok(Policy::Dfs { max_preemptions: 2 }));
 /// assert!("lifo".parse::<Policy>().unwrap_err().to_string().contains("use fifo, random"));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -44,6 +48,14 @@ pub enum Policy {
         /// Parsed from `pct` or `pct:<depth>` it is `0`, which the checker's `explore`
         /// replaces with the step count of a FIFO run of the test (the paper's `k`).
         max_steps: u64,
+    },
+    /// Bounded exhaustive exploration: the checker's `explore` runs every schedule with at
+    /// most `max_preemptions` picks other than FIFO's, depth first, each run following a
+    /// path of choices ([`Dfs`], [`DfsPath`]) and FIFO beyond it. A runtime built with
+    /// this policy alone runs FIFO's path; the program's draws come from the seed.
+    Dfs {
+        /// How many picks of a schedule may differ from FIFO's (0 runs FIFO's schedule only).
+        max_preemptions: u32,
     },
 }
 
@@ -68,6 +80,7 @@ impl Policy {
             Policy::Fifo => Box::new(Fifo::new(seed)),
             Policy::Random => Box::new(Random::new(seed)),
             Policy::Pct { depth, max_steps } => Box::new(Pct::new(depth, max_steps, seed)),
+            Policy::Dfs { .. } => Box::new(Dfs::new(DfsPath::fifo(), seed)),
         }
     }
 }
@@ -78,6 +91,7 @@ impl fmt::Display for Policy {
             Policy::Fifo => f.write_str("fifo"),
             Policy::Random => f.write_str("random"),
             Policy::Pct { depth, max_steps } => write!(f, "pct(depth={depth},steps={max_steps})"),
+            Policy::Dfs { max_preemptions } => write!(f, "dfs(preemptions={max_preemptions})"),
         }
     }
 }
@@ -95,8 +109,8 @@ impl fmt::Display for ParsePolicyError {
         match self {
             ParsePolicyError::Unknown(text) => write!(
                 f,
-                "{text:?} is not a scheduling policy: use fifo, random, pct, pct:<depth> or \
-                 pct:<depth>:<steps> (e.g. pct:3:1000)"
+                "{text:?} is not a scheduling policy: use fifo, random, pct, pct:<depth>, \
+                 pct:<depth>:<steps> or dfs:<max preemptions> (e.g. pct:3:1000, dfs:2)"
             ),
         }
     }
@@ -119,6 +133,12 @@ fn parse_policy(text: &str) -> Option<Policy> {
         "random" => return Some(Policy::Random),
         "pct" => return Some(Policy::Pct { depth: 3, max_steps: 0 }),
         _ => {}
+    }
+    if let Some(rest) = t.strip_prefix("dfs") {
+        let n = rest
+            .strip_prefix(':')
+            .or_else(|| rest.strip_prefix("(preemptions=")?.strip_suffix(')'))?;
+        return Some(Policy::Dfs { max_preemptions: n.trim().parse().ok()? });
     }
     let rest = t.strip_prefix("pct")?;
     let nums: Vec<u64> = if let Some(inner) = rest.strip_prefix('(') {
@@ -151,12 +171,27 @@ mod tests {
             ("pct:2", Policy::Pct { depth: 2, max_steps: 0 }),
             ("pct:0:9", Policy::Pct { depth: 1, max_steps: 9 }),
             ("pct(depth=2,steps=50)", Policy::Pct { depth: 2, max_steps: 50 }),
+            ("dfs:0", Policy::Dfs { max_preemptions: 0 }),
+            (" DFS:3 ", Policy::Dfs { max_preemptions: 3 }),
+            ("dfs(preemptions=2)", Policy::Dfs { max_preemptions: 2 }),
         ];
         for (text, policy) in cases {
             assert_eq!(text.parse(), Ok(policy), "{text}");
             assert_eq!(policy.to_string().parse(), Ok(policy));
         }
-        for bad in ["lifo", "pct:", "pct:x", "pct:1:2:3", "pct(depth=2", "pct:99999999999"] {
+        for bad in [
+            "lifo",
+            "pct:",
+            "pct:x",
+            "pct:1:2:3",
+            "pct(depth=2",
+            "pct:99999999999",
+            "dfs",
+            "dfs:",
+            "dfs:-1",
+            "dfs:1:2",
+            "dfs(preemptions=2",
+        ] {
             assert_eq!(bad.parse::<Policy>(), Err(ParsePolicyError::Unknown(bad.into())), "{bad}");
         }
     }
