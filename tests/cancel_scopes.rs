@@ -544,3 +544,57 @@ fn a_cancelled_gathers_awaiter_resumes_as_cpython_orders_it() {
     });
     assert_eq!(rt.trace().text(), oracle("cx_15_gather_awaiter_cancelled"));
 }
+
+#[test]
+fn a_task_group_cancelled_from_outside_waits_for_its_children_and_their_errors_win() {
+    async fn child(name: String, cleanup: u64, fail: bool) -> Result<(), String> {
+        match catch_cancel(sleep(secs(10))).await {
+            Ok(()) => Ok(()),
+            Err(cancelled) => {
+                sleep(Duration::from_millis(cleanup * 500)).await;
+                log!("{name} cleaning up");
+                sleep(Duration::from_millis(cleanup * 500)).await;
+                if fail {
+                    log!("{name} fails in cleanup");
+                    return Err(name);
+                }
+                log!("{name} cleaned up");
+                cancelled.reraise().await
+            }
+        }
+    }
+    async fn owner(prefix: &'static str, fail: bool) -> &'static str {
+        let run = task_group(move |tg| async move {
+            tg.spawn_named(format!("{prefix}1"), child(format!("{prefix}1"), 1, false));
+            tg.spawn_named(format!("{prefix}2"), child(format!("{prefix}2"), 2, fail));
+            Ok::<_, String>(())
+        });
+        match catch_cancel(run).await {
+            Ok(Ok(())) => "ok",
+            Ok(Err(eg)) => {
+                let errors: Vec<String> = eg.raised().map(|e| format!("'{e}'")).collect();
+                log!("{prefix} got errors [{}], goes on", errors.join(", "));
+                sleep(secs(1)).await;
+                log!("{prefix} done");
+                "after errors"
+            }
+            Err(cancelled) => {
+                log!("{prefix} sees CancelledError after the group");
+                cancelled.reraise().await
+            }
+        }
+    }
+    let mut rt = guide_runtime();
+    rt.block_on(async {
+        for (prefix, fail) in [("a", false), ("b", true)] {
+            let t = spawn_named(prefix, owner(prefix, fail));
+            sleep(secs(1)).await;
+            log!("{prefix}.cancel() -> {}", py(t.cancel()));
+            match t.await {
+                Ok(r) => log!("main: {prefix} returned '{r}'"),
+                Err(_) => log!("main: {prefix} cancelled"),
+            }
+        }
+    });
+    assert_eq!(rt.trace().text(), oracle("cx_16_task_group_cancelled_from_outside"));
+}

@@ -18,12 +18,9 @@ These settings differ from plain vclock.py:
   registered later at an earlier instant can end up with the smaller deadline (a task
   sleeping 965 ms from t=0 after many steps, and one sleeping 800 ms from t=0.165: CPython
   under vclock woke the second first).
-- A task cancelled from outside while it waits in a TaskGroup (or a gather): simloop
-  drops the group, which cancels the unfinished children; the task runs no more code but
-  completes (cancelled) only once those children are done (simloop_executor::finish_after);
-  CPython waits for the children inside __aexit__ and, if one failed, raises the
-  ExceptionGroup and the task goes on. The runner does what simloop does
-  (DropOrderTask.cancel, Lingering, grp()).
+- Nothing else: cancellation runs in plain CPython order (simloop forwards a parked
+  task's cancellation to the task or gather it awaits, and a TaskGroup cancelled from
+  outside waits for its children, as CPython's do).
 """
 import asyncio, os, sys, warnings
 
@@ -37,78 +34,6 @@ class Fail(Exception):
 
 class Panic(Exception):
     """A program's `panic` op (a Rust panic)."""
-
-
-class Lingering(asyncio.futures._PyFuture):
-    """Holds a task's completion (result, failure or cancellation) until the tasks it must
-    outlive are done: simloop's `finish_after`, which a dropped gather or task group calls
-    for the children it cancels. Sits after _PyTask in the MRO, so the `super().set_result`
-    / `super().set_exception` / `super().cancel` calls of Task.__step land here."""
-
-    def _linger(self, finish):
-        pending = [t for t in getattr(self, '_sim_lingering', ()) if not t.done()]
-        if pending:
-            pending[0].add_done_callback(lambda _: self._linger(finish))
-            return None
-        self._sim_lingering = []
-        return finish()
-
-    def set_result(self, result):
-        self._linger(lambda: asyncio.futures._PyFuture.set_result(self, result))
-
-    def set_exception(self, exception):
-        self._linger(lambda: asyncio.futures._PyFuture.set_exception(self, exception))
-
-    def cancel(self, msg=None):
-        if getattr(self, '_sim_lingering', None):
-            self._linger(lambda: asyncio.futures._PyFuture.cancel(self, msg=msg))
-            return True
-        return asyncio.futures._PyFuture.cancel(self, msg=msg)
-
-    def linger_on(self, tasks):
-        self._sim_lingering = getattr(self, '_sim_lingering', []) + [
-            t for t in tasks if not t.done() and t is not self]
-
-
-class DropOrderTask(asyncio.tasks._PyTask, Lingering):
-    """A task cancelled from outside while it waits in a TaskGroup's __aexit__ drops the
-    group at its next step (see the module docs)."""
-
-    def cancel(self, msg=None):
-        caller = sys._getframe(1).f_code
-        if caller.co_name == '_on_task_done' and 'taskgroups' in caller.co_filename:
-            # A TaskGroup cancelling its own body after a child failed: CPython's order.
-            return super().cancel(msg)
-        self._cancelled_from_outside = True
-        waiter = self._fut_waiter
-        group = getattr(self, '_sim_group', None)
-        if (not self.done() and group is not None and waiter is not None
-                and waiter is group[0]._on_completed_fut):
-            # Waiting in a TaskGroup's __aexit__: simloop drops the group at the task's
-            # turn, which cancels the unfinished children (in creation order); the task
-            # then completes once they are done (simloop_executor::finish_after), one
-            # step after the last of them, without raising their errors.
-            waiter.remove_done_callback(self._Task__wakeup)
-            self._fut_waiter = None
-            self._num_cancels_requested += 1
-            self._must_cancel = True
-            tg, children = group
-
-            def drop_group():
-                unfinished = [t for t in children if not t.done()]
-                for t in unfinished:
-                    t.cancel()
-                self.linger_on(unfinished)
-                tg._tasks.clear()
-                self._Task__step()
-
-            self._loop.call_soon(drop_group, context=self._context)
-            return True
-        return super().cancel(msg)
-
-
-def _task_factory(loop, coro, context=None):
-    return DropOrderTask(coro, loop=loop, context=context)
 
 
 async def aw(t, label, propagate):
@@ -172,13 +97,11 @@ async def tga(children, propagate):
 
 async def grp(children, propagate):
     """A TaskGroup running new named tasks, with an empty body; logs how it ended."""
-    me = asyncio.current_task()
     try:
         async with asyncio.TaskGroup() as tg:
-            tasks = [tg.create_task(f(), name=n) for f, n in children]
-            me._sim_group = (tg, tasks)
+            for f, n in children:
+                tg.create_task(f(), name=n)
     except BaseExceptionGroup as eg:
-        me._sim_group = None
         # CPython 3.11 quirk (FINDINGS.md, tg_05): a child failing while the body waits
         # in __aexit__ leaves the parent's cancelling() at 1. Later versions fix it, and
         # simloop need not copy it; undo it so a later `aw` tells its own cancellation
@@ -186,18 +109,10 @@ async def grp(children, propagate):
         task = asyncio.current_task()
         while task.cancelling():
             task.uncancel()
-        if getattr(task, '_cancelled_from_outside', False):
-            # The task was cancelled while it waited for the group, and a child failed:
-            # CPython's __aexit__ then raises the ExceptionGroup and the task goes on.
-            # simloop drops the task there (Rust's cancellation cannot be caught; see
-            # simloop_primitives::task_group), so it ends cancelled without a word.
-            raise asyncio.CancelledError()
         vclock.log('group -> ' + ', '.join(desc(e) for e in eg.exceptions))
         if propagate:
             raise eg.exceptions[0]
         return
-    finally:
-        me._sim_group = None
     vclock.log('group -> ok')
 
 
@@ -229,8 +144,6 @@ async def to(ms, body):
         async with asyncio.timeout(ms / 1000):
             r = await body()
     except TimeoutError:
-        # The timeout's own cancel() of this task is spent: see grp().
-        asyncio.current_task()._cancelled_from_outside = False
         vclock.log('timeout -> expired')
         return
     vclock.log(f'timeout -> ok {r}')
@@ -264,7 +177,6 @@ async def _timed(ms, aw, ok, expired):
         async with asyncio.timeout(ms / 1000):
             r = await aw
     except TimeoutError:
-        asyncio.current_task()._cancelled_from_outside = False
         vclock.log(expired)
         return
     vclock.log(ok(r))
@@ -291,8 +203,6 @@ def run(main_fn):
     # "Task exception was never retrieved" and friends: simloop reports those in its
     # RunReport; here they are noise.
     loop.set_exception_handler(lambda loop, context: None)
-    if os.environ.get('SIMLOOP_ORACLE_EAGER_CANCEL') != '1':
-        loop.set_task_factory(_task_factory)
     vclock._loop = loop
     vclock._lines.clear()
     SYNC.update(lock=asyncio.Lock(), sem=asyncio.Semaphore(2), event=asyncio.Event(),

@@ -16,7 +16,6 @@
 //! | `SIMLOOP_TIME_LIMIT` | each run's virtual-time limit, in seconds | the test's `time_limit`, else `DEFAULT_TIME_LIMIT` (a day) |
 //! | `SIMLOOP_ORACLE_PROGRAMS` | how many generated programs `tests/program_oracle.rs` compares with CPython | 300 |
 //! | `SIMLOOP_ORACLE_SEED` | which ones (decimal or `0x` hex) | `0x5eed` |
-//! | `SIMLOOP_ORACLE_EAGER_CANCEL` | `1`: the oracle's Python side runs plain CPython order (read by `tests/oracle/program_batch.py`) | unset |
 //!
 //! An empty value counts as unset. One variable outside simloop is read here too:
 //! `NEXTEST` (set by cargo-nextest), so that a failure report prints its replay command in
@@ -54,8 +53,6 @@ pub const TIME_LIMIT: &str = "SIMLOOP_TIME_LIMIT";
 pub const ORACLE_PROGRAMS: &str = "SIMLOOP_ORACLE_PROGRAMS";
 /// `SIMLOOP_ORACLE_SEED`: the seed of the programs the differential test generates.
 pub const ORACLE_SEED: &str = "SIMLOOP_ORACLE_SEED";
-/// `SIMLOOP_ORACLE_EAGER_CANCEL`: read by the oracle's Python side only.
-pub const ORACLE_EAGER_CANCEL: &str = "SIMLOOP_ORACLE_EAGER_CANCEL";
 
 /// Every `SIMLOOP_*` variable simloop reads (the checker's, and the oracle tests').
 pub const KNOWN: &[&str] = &[
@@ -70,7 +67,6 @@ pub const KNOWN: &[&str] = &[
     TIME_LIMIT,
     ORACLE_PROGRAMS,
     ORACLE_SEED,
-    ORACLE_EAGER_CANCEL,
 ];
 
 /// A `SIMLOOP_*` variable whose value is not one of its accepted forms.

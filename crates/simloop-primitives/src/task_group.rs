@@ -20,11 +20,14 @@
 //! Timing follows CPython: a child's completion is processed by a done callback running as
 //! its own step (asyncio's `_on_task_done`), and the parent resumes one step later.
 //!
-//! Differences from asyncio, all from Rust's cancellation being a drop: a child cannot
-//! raise an error while being cancelled, and if the task running the group is itself
-//! cancelled (its future dropped), the group requests cancellation of its children and
-//! cannot run code after them; the cancelled task still completes only once they are
-//! done ([`simloop_executor::finish_after`]), so no child outlives the group's owner.
+//! Cancelled from outside, the group does what asyncio's `__aexit__` does: the body ends
+//! (unless a cancel scope in it keeps the cancellation), the group cancels its children
+//! and waits for their cleanup, then passes the cancellation on, or, if a child failed
+//! meanwhile, returns the [`TaskGroupError`] and the task goes on (errors win over the
+//! cancellation; case `cx_16`). Only a group dropped by Rust code (a `select!` that took
+//! another branch) cannot wait: it requests its children's cancellation and its task
+//! completes only once they are done ([`simloop_executor::finish_after`]), so no child
+//! outlives the group's owner.
 //!
 //! ```
 //! use simloop_executor::{log, sleep, Runtime};
@@ -63,8 +66,8 @@ use std::task::{Context, Poll, Waker};
 
 use futures::FutureExt;
 use simloop_executor::{
-    cancel_inner_scopes, scope_mark, spawn, spawn_named, LibraryScope, ScopeMark, Task, TaskError,
-    TaskRef,
+    cancel_inner_scopes, library_scope, scope_mark, spawn, spawn_named, LibraryScope, ScopeMark,
+    Task, TaskError, TaskRef,
 };
 
 use crate::error::{ChildError, TaskGroupError};
@@ -417,6 +420,8 @@ where
         state,
         mark: None,
         body_scope: None,
+        outer: None,
+        cancelled_from_outside: false,
     }
 }
 
@@ -432,6 +437,12 @@ pub struct TaskGroupRun<Fut: Future, E> {
     /// Set while the body cleans up after the group cancelled it (it had cancel scopes
     /// open when a child failed).
     body_scope: Option<LibraryScope>,
+    /// The group's own scope, around the body (asyncio's `__aexit__`): a cancellation of
+    /// the task from outside that reaches it makes the group cancel its children, wait
+    /// for them, and then pass the cancellation on (or raise their errors).
+    outer: Option<LibraryScope>,
+    /// The task was cancelled from outside (asyncio's `propagate_cancellation_error`).
+    cancelled_from_outside: bool,
 }
 
 impl<Fut, R, E> Future for TaskGroupRun<Fut, E>
@@ -443,7 +454,32 @@ where
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
         if this.mark.is_none() {
+            this.outer = library_scope(scope_mark());
             this.mark = Some(scope_mark());
+        }
+        if this.outer.as_ref().is_some_and(LibraryScope::take_delivery) {
+            // The task was cancelled from outside and no scope in the body kept the
+            // cancellation: the body ends (the CancelledError leaves it), and the group
+            // cancels its children and waits for them (asyncio's `__aexit__`).
+            let body_running = this.body.take().is_some();
+            this.body_scope = None;
+            let (was_aborting, cancel) = {
+                let mut s = this.state.borrow_mut();
+                if s.aborting {
+                    (true, Vec::new())
+                } else {
+                    (false, s.abort())
+                }
+            };
+            // asyncio propagates the cancellation if it left the body, or if it came
+            // while the group waited without aborting; one that comes while the group is
+            // already aborting (a child failed) is absorbed.
+            if body_running || !was_aborting {
+                this.cancelled_from_outside = true;
+            }
+            for t in &cancel {
+                t.cancel();
+            }
         }
         if let Some(body) = this.body.as_mut() {
             // After a child failed, the body is cancelled at this turn (asyncio's
@@ -504,10 +540,23 @@ where
         s.finished = true;
         s.waker = None;
         let mut errors = std::mem::take(&mut s.errors);
+        drop(s);
+        let outer = this.outer.take();
+        if this.cancelled_from_outside && errors.is_empty() {
+            // Every child is done: the cancellation goes on out (the children's errors,
+            // had there been any, would have taken priority, as in asyncio).
+            if let Some(scope) = outer {
+                scope.reraise();
+                return Poll::Pending;
+            }
+        }
         match this.output.take() {
             Some(Ok(v)) if errors.is_empty() => return Poll::Ready(Ok(v)),
             Some(Err(e)) => errors.push(ChildError::Raised(e)),
-            _ => assert!(!errors.is_empty(), "the body is only cancelled after a child failed"),
+            _ => assert!(
+                !errors.is_empty(),
+                "the body is only cancelled after a child failed or from outside"
+            ),
         }
         Poll::Ready(Err(TaskGroupError::new(errors)))
     }

@@ -218,6 +218,19 @@ pub fn scope_mark() -> ScopeMark {
     ScopeMark { id: next_scope_id() }
 }
 
+/// Opens a library's cancel scope at `mark` in the current task (outside every scope
+/// opened after the mark): a cancellation of the task that no scope inside catches, or
+/// that they re-raise, is delivered there, as an exception reaches a context manager's
+/// `__aexit__`. A task group uses one to see its task cancelled from outside and wait for
+/// its children before passing the cancellation on. `None` outside a task.
+pub fn library_scope(mark: ScopeMark) -> Option<LibraryScope> {
+    let task = context::current_task_core()?;
+    let header = task.header();
+    header.open_scope_at(mark.id);
+    let before = header.cancelling();
+    Some(LibraryScope { task, id: mark.id, before })
+}
+
 /// Cancels the current task from inside a library's future, as asyncio's timeout does at
 /// its deadline, when the task's last poll left it awaiting one task or gather (its
 /// forward target, see [`await_target`](crate::await_target)): the request counts and is
