@@ -18,11 +18,13 @@ These settings differ from plain vclock.py:
   registered later at an earlier instant can end up with the smaller deadline (a task
   sleeping 965 ms from t=0 after many steps, and one sleeping 800 ms from t=0.165: CPython
   under vclock woke the second first).
+- A TaskGroup's children are cancelled in creation order (CreationOrder): CPython's
+  order follows a set of tasks, so their addresses.
 - Nothing else: cancellation runs in plain CPython order (simloop forwards a parked
   task's cancellation to the task or gather it awaits, and a TaskGroup cancelled from
   outside waits for its children, as CPython's do).
 """
-import asyncio, os, sys, warnings
+import asyncio, gc, os, sys, warnings
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import vclock
@@ -95,10 +97,25 @@ async def tga(children, propagate):
     vclock.log(f'try_gather -> ok {list(rs)}')
 
 
+class CreationOrder(dict):
+    """The set of a TaskGroup's tasks, kept in creation order. CPython keeps them in a
+    plain set, so the order its `_abort()` cancels them in follows their addresses:
+    arbitrary, and visible once children log as they catch the cancellation. simloop
+    cancels in creation order; so does this runner (the one normalization of CPython)."""
+
+    def add(self, task):
+        self[task] = None
+
+    def discard(self, task):
+        self.pop(task, None)
+
+
 async def grp(children, propagate):
     """A TaskGroup running new named tasks, with an empty body; logs how it ended."""
+    tg = asyncio.TaskGroup()
+    tg._tasks = CreationOrder()
     try:
-        async with asyncio.TaskGroup() as tg:
+        async with tg:
             for f, n in children:
                 tg.create_task(f(), name=n)
     except BaseExceptionGroup as eg:
@@ -147,6 +164,21 @@ async def to(ms, body):
         vclock.log('timeout -> expired')
         return
     vclock.log(f'timeout -> ok {r}')
+
+
+async def ca(ms, refuse, body):
+    """`Op::Catch`: run `body()` in this task; on cancellation clean up for ms, then
+    re-raise, or refuse (withdraw it with uncancel()) and go on."""
+    try:
+        await body()
+    except asyncio.CancelledError:
+        vclock.log('caught')
+        await asyncio.sleep(ms / 1000)
+        vclock.log('cleaned up')
+        if not refuse:
+            raise
+        asyncio.current_task().uncancel()
+        vclock.log('refused')
 
 
 SYNC = {}
@@ -221,6 +253,10 @@ def run(main_fn):
         end = 'panicked %s' % e
     elapsed = vclock.now()
     loop.close()
+    # Tasks still pending are destroyed with their coroutines: collect them now, program by
+    # program (left to pile up over thousands of programs, CPython 3.11 crashed finalizing
+    # them in one go).
+    gc.collect()
     return vclock.render(list(vclock._lines), elapsed) + '\n-- main ' + end
 
 
@@ -232,7 +268,7 @@ def main():
     for chunk in chunks:
         index, _, source = chunk.partition('\n')
         ns = {'asyncio': asyncio, 'log': vclock.log, 'Fail': Fail, 'Panic': Panic, 'aw': aw,
-              'ga': ga, 'tga': tga, 'grp': grp, 'wt': wt, 'to': to, 'lk': lk, 'pm': pm, 'se': se,
+              'ga': ga, 'ca': ca, 'tga': tga, 'grp': grp, 'wt': wt, 'to': to, 'lk': lk, 'pm': pm, 'se': se,
               'we': we, 'qp': qp, 'qg': qg}
         exec(compile(source, f'<program {index}>', 'exec'), ns)
         out.append('### %s\n%s' % (index, run(ns['main'])))

@@ -35,7 +35,7 @@ fn programs(n: u64, seed: u64) -> Vec<Program> {
     key[..8].copy_from_slice(&seed.to_le_bytes());
     let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &key);
     let mut runner = TestRunner::new_with_rng(Config::default(), rng);
-    let bounds = strategy::Bounds { sync: true, ..strategy::Bounds::default() };
+    let bounds = strategy::Bounds { sync: true, catch: true, ..strategy::Bounds::default() };
     let strategy = strategy::program(bounds);
     (0..n).map(|_| strategy.new_tree(&mut runner).expect("a program").current()).collect()
 }
@@ -89,6 +89,9 @@ fn generated_programs_match_cpython() {
     let expected = oracle(python, &programs);
     let mut differences = Vec::new();
     let mut waits = 0;
+    // Cancellations caught by a program's cancel scope, and how many of them were refused
+    // (a sign that the programs do clean up after cancellations).
+    let (mut caught, mut refused) = (0, 0);
     // Results of lock, semaphore, event and queue ops, and how many of them waited or timed
     // out (a sign that the programs do contend).
     let (mut sync_ops, mut sync_timeouts) = (0, 0);
@@ -96,6 +99,8 @@ fn generated_programs_match_cpython() {
         let run = interp::run(program, 0, Policy::Fifo);
         let got = format!("{}\n{}", run.trace.text(), run.main_line());
         waits += got.matches(" wait -> done ").count();
+        caught += got.matches(" caught\n").count();
+        refused += got.matches(" refused\n").count();
         for line in got.lines() {
             // `   0.250s  t1.2         locked`: the message after the instant and the name.
             let rest = line.trim_start().split_once(' ').map_or("", |(_, r)| r.trim_start());
@@ -114,7 +119,8 @@ fn generated_programs_match_cpython() {
     }
     eprintln!(
         "differential: {} programs compared with CPython ({waits} wait results, {sync_ops} \
-         lock/semaphore/event/queue results of which {sync_timeouts} timed out, among them), \
+         lock/semaphore/event/queue results of which {sync_timeouts} timed out, {caught} \
+         cancellations caught and cleaned up after, {refused} of them refused, among them), \
          {} differences",
         programs.len(),
         differences.len()

@@ -132,6 +132,12 @@ pub(crate) fn current_task() -> Option<TaskId> {
     with(|rt| rt.current_task()).flatten()
 }
 
+/// The `cancelling()` count of the task being polled (0 outside a task poll).
+#[inline]
+pub(crate) fn current_cancelling() -> u32 {
+    with(|rt| rt.current_cancelling()).unwrap_or(0)
+}
+
 /// The task being polled, if any.
 pub(crate) fn current_task_core() -> Option<Rc<dyn ErasedTask>> {
     with(|rt| rt.current_task_core()).flatten()

@@ -55,8 +55,8 @@ use std::time::Duration;
 
 use pin_project_lite::pin_project;
 use simloop_executor::{
-    call_soon, cancel_inner_scopes, forward_cancel_at, now, scope_mark, sleep_until, Instant,
-    LibraryScope, ScopeMark, Sleep,
+    call_soon, cancel_inner_scopes, cancelled_since, forward_cancel_at, library_scope, now,
+    scope_mark, sleep_until, Instant, LibraryScope, ScopeMark, Sleep,
 };
 
 use crate::error::Elapsed;
@@ -421,6 +421,14 @@ impl<F: Future> Future for TimeoutFuture<F> {
                 return Poll::Pending;
             }
             this.inner.set(None);
+            // The timeout's own request is withdrawn at once; if another one is under way
+            // (an outer cancellation came after entry), it goes on out: no `Elapsed`.
+            if let Some(mark) = this.mark.filter(|m| cancelled_since(*m)) {
+                if let Some(scope) = library_scope(mark) {
+                    scope.reraise();
+                    return Poll::Pending;
+                }
+            }
             return Poll::Ready(Err(elapsed));
         }
         let inner = this.inner.as_mut().as_pin_mut().expect("checked above");

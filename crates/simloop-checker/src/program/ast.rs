@@ -65,6 +65,20 @@ pub enum Op {
         /// The ops run under the timeout, and the value logged if they finish.
         body: Block,
     },
+    /// Runs the body's ops in this task under a cancel scope (`try: ... except
+    /// CancelledError:` / `catch_cancel`). If the task is cancelled while they run, logs
+    /// `caught`, cleans up with `sleep(cleanup_ms)`, logs `cleaned up`, and then re-raises
+    /// the cancellation or, with `refuse`, withdraws it (`uncancel()`), logs `refused` and
+    /// goes on. Children are named as for a `Timeout`'s body; a failure or panic in the body
+    /// ends this task.
+    Catch {
+        /// The cleanup's sleep (0 yields once).
+        cleanup_ms: Millis,
+        /// Refuse the cancellation instead of re-raising it.
+        refuse: bool,
+        /// The ops run under the scope.
+        body: Block,
+    },
     /// Spawns one child per block and waits for them as `mode` says, or until `timeout_ms`
     /// passes (`asyncio.wait(tasks, timeout=, return_when=)`), then logs
     /// `wait -> done [..] pending [..]` with each set's names sorted. Nothing is cancelled:
@@ -153,7 +167,7 @@ impl Op {
     /// The ops this op runs inline, in the same task (a `Timeout`'s body).
     pub fn inline(&self) -> &[Op] {
         match self {
-            Op::Timeout { body, .. } => &body.ops,
+            Op::Timeout { body, .. } | Op::Catch { body, .. } => &body.ops,
             _ => &[],
         }
     }
@@ -279,6 +293,11 @@ fn write_block(f: &mut fmt::Formatter<'_>, b: &Block, indent: usize) -> fmt::Res
             }
             Op::Timeout { ms, body } => {
                 writeln!(f, "{pad}timeout {ms}ms:")?;
+                write_block(f, body, indent + 1)?;
+            }
+            Op::Catch { cleanup_ms, refuse, body } => {
+                let then = if *refuse { "refuse" } else { "re-raise" };
+                writeln!(f, "{pad}catch cancel (cleanup {cleanup_ms}ms, then {then}):")?;
                 write_block(f, body, indent + 1)?;
             }
             Op::Group { children, propagate } => {

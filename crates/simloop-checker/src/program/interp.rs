@@ -11,8 +11,8 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use simloop_executor::{
-    log, sleep, spawn_named, EventKind, Instant, Policy, RunError, RunReport, Runtime, Task,
-    TaskError, TaskId, Trace,
+    catch_cancel, current_task, log, sleep, spawn_named, EventKind, Instant, Policy, RunError,
+    RunReport, Runtime, Task, TaskError, TaskId, Trace,
 };
 
 use simloop_primitives::sync::{Event, Lock, Queue, Semaphore};
@@ -304,6 +304,27 @@ fn run_ops<'a>(
                         Ok(Some(ended)) => return Some(ended),
                         Ok(None) => log!("timeout -> ok {}", body.ret),
                         Err(_) => log!("timeout -> expired"),
+                    }
+                    named.set(after);
+                }
+                Op::Catch { cleanup_ms, refuse, body } => {
+                    let after = named.get() + names_used(&body.ops);
+                    let inner = run_ops(&body.ops, name, shared, named);
+                    match catch_cancel(inner).await {
+                        Ok(Some(ended)) => return Some(ended),
+                        Ok(None) => {}
+                        Err(cancelled) => {
+                            log!("caught");
+                            sleep(Duration::from_millis(u64::from(*cleanup_ms))).await;
+                            log!("cleaned up");
+                            if !*refuse {
+                                return cancelled.reraise().await;
+                            }
+                            if let Some(me) = current_task() {
+                                me.uncancel();
+                            }
+                            log!("refused");
+                        }
                     }
                     named.set(after);
                 }

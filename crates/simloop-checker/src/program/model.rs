@@ -263,6 +263,11 @@ impl<'a> Run<'a> {
                     self.at_deadline("panics")?;
                     return Ok(Flow::End(End::Panicked(format!("panic {}", self.name))));
                 }
+                Op::Catch { .. } => {
+                    // What a cleanup does depends on when the cancellation arrives, which
+                    // the model does not follow (the CPython oracle does).
+                    return Err(format!("{} catches a cancellation", self.name));
+                }
                 Op::Locked(_)
                 | Op::Permit(_)
                 | Op::SetEvent

@@ -93,6 +93,15 @@ fn render_ops(
                 let _ = writeln!(out, "async def {f}():\n{text}    return {}\n", inner.ret);
                 let _ = writeln!(body, "    await to({ms}, {f})");
             }
+            Op::Catch { cleanup_ms, refuse, body: inner } => {
+                *bodies += 1;
+                let f = format!("{}__catch{}", fn_name(name), *bodies);
+                let mut text = String::new();
+                render_ops(out, &mut text, &inner.ops, name, named, bodies);
+                let _ = writeln!(out, "async def {f}():\n{text}    return None\n");
+                let refuse = if *refuse { "True" } else { "False" };
+                let _ = writeln!(body, "    await ca({cleanup_ms}, {refuse}, {f})");
+            }
             Op::Fail => {
                 let _ = writeln!(body, "    raise Fail('fail {name}')");
             }

@@ -21,12 +21,16 @@ pub struct Bounds {
     /// so the model property checks programs without them; the CPython differential test
     /// turns them on.
     pub sync: bool,
+    /// Whether ops catch cancellations ([`Op::Catch`]): clean up with an await, then
+    /// re-raise or refuse. Off by default for the same reason as `sync`; the CPython
+    /// differential test turns it on.
+    pub catch: bool,
 }
 
 impl Default for Bounds {
     /// Up to 8 ops in main, 3 levels of spawns, sleeps up to 1 s.
     fn default() -> Self {
-        Bounds { max_ops: 8, max_depth: 3, max_sleep_ms: 1000, sync: false }
+        Bounds { max_ops: 8, max_depth: 3, max_sleep_ms: 1000, sync: false, catch: false }
     }
 }
 
@@ -83,8 +87,9 @@ pub fn block(bounds: Bounds, max_ops: usize, depth: u32) -> BoxedStrategy<Block>
         let several = vec(nested.clone(), 0..=3);
         let some = vec(nested.clone(), 1..=3);
         let nested_body = nested.clone();
+        let catch_body = nested.clone();
         let max_sleep = bounds.max_sleep_ms.max(1);
-        prop_oneof![
+        let ops = prop_oneof![
             10 => leaf_op(bounds.max_sleep_ms, bounds.sync),
             4 => nested.prop_map(Op::Spawn),
             1 => (several.clone(), any::<bool>(), any::<bool>()).prop_map(
@@ -97,8 +102,14 @@ pub fn block(bounds: Bounds, max_ops: usize, depth: u32) -> BoxedStrategy<Block>
             1 => (some, wait_mode(), proptest::option::of(1..=max_sleep)).prop_map(
                 |(children, mode, timeout_ms)| Op::Wait { mode, timeout_ms, children }
             ),
-        ]
-        .boxed()
+        ];
+        if bounds.catch {
+            let catch = (sleep_ms(bounds.max_sleep_ms), any::<bool>(), catch_body)
+                .prop_map(|(cleanup_ms, refuse, body)| Op::Catch { cleanup_ms, refuse, body });
+            prop_oneof![18 => ops, 3 => catch].boxed()
+        } else {
+            ops.boxed()
+        }
     };
     (vec(op, 0..=max_ops), 0u8..10).prop_map(|(ops, ret)| Block { ops, ret }).boxed()
 }

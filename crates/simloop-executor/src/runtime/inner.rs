@@ -185,6 +185,16 @@ impl Inner {
         }
     }
 
+    /// The `cancelling()` count of the task being polled (0 outside a task poll), without
+    /// taking a handle to it.
+    #[inline]
+    pub(crate) fn current_cancelling(&self) -> u32 {
+        match self.current.get() {
+            (NO_TASK, _) => 0,
+            (_, slot) => self.tasks.borrow().get(slot).map_or(0, |e| e.task.header().cancelling()),
+        }
+    }
+
     /// The task being polled.
     pub(crate) fn current_task_core(&self) -> Option<Rc<dyn ErasedTask>> {
         match self.current.get() {

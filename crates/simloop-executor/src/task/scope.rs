@@ -210,12 +210,23 @@ fn next_scope_id() -> u64 {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ScopeMark {
     id: u64,
+    /// The task's `cancelling()` when the mark was taken (asyncio's `Timeout._cancelling`,
+    /// read at `__aenter__`).
+    cancelling: u32,
 }
 
 /// Takes a [`ScopeMark`].
 #[inline]
 pub fn scope_mark() -> ScopeMark {
-    ScopeMark { id: next_scope_id() }
+    ScopeMark { id: next_scope_id(), cancelling: context::current_cancelling() }
+}
+
+/// Whether the current task has more cancellation requests under way than when `mark`
+/// was taken: asyncio's `task.uncancel() <= self._cancelling` failing after a library's
+/// own request is withdrawn. A timeout whose guarded future had no scope to clean up in
+/// then passes the cancellation on instead of reporting `Elapsed`.
+pub fn cancelled_since(mark: ScopeMark) -> bool {
+    context::current_cancelling() > mark.cancelling
 }
 
 /// Opens a library's cancel scope at `mark` in the current task (outside every scope
@@ -227,8 +238,7 @@ pub fn library_scope(mark: ScopeMark) -> Option<LibraryScope> {
     let task = context::current_task_core()?;
     let header = task.header();
     header.open_scope_at(mark.id);
-    let before = header.cancelling();
-    Some(LibraryScope { task, id: mark.id, before })
+    Some(LibraryScope { task, id: mark.id, before: mark.cancelling })
 }
 
 /// Cancels the current task from inside a library's future, as asyncio's timeout does at
@@ -246,10 +256,9 @@ pub fn forward_cancel_at(mark: ScopeMark) -> Option<LibraryScope> {
     if !target.forward_cancel() {
         return None;
     }
-    let before = header.cancelling();
     header.add_forwarded_request();
     header.open_scope_at(mark.id);
-    Some(LibraryScope { task, id: mark.id, before })
+    Some(LibraryScope { task, id: mark.id, before: mark.cancelling })
 }
 
 /// Cancels the current task from inside a library's future, as asyncio's timeout does at
@@ -264,19 +273,15 @@ pub fn cancel_inner_scopes(mark: ScopeMark) -> Option<LibraryScope> {
     if !header.insert_scope_outside_later(mark.id) {
         return None;
     }
-    // asyncio's timeout compares with the count it read on entry; reading it here instead
-    // keeps entering a timeout free, and differs only if an outer cancellation arrived
-    // after entry and is still unresolved at the deadline.
-    let before = header.cancelling();
     header.cancel_within_poll(true);
-    Some(LibraryScope { task, id: mark.id, before })
+    Some(LibraryScope { task, id: mark.id, before: mark.cancelling })
 }
 
 /// A library's cancel scope, from [`cancel_inner_scopes`]; closed when dropped.
 pub struct LibraryScope {
     task: Rc<dyn ErasedTask>,
     id: u64,
-    /// The task's `cancelling()` before the library's own request.
+    /// The task's `cancelling()` when the library was entered (its mark was taken).
     before: u32,
 }
 
