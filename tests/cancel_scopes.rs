@@ -598,3 +598,37 @@ fn a_task_group_cancelled_from_outside_waits_for_its_children_and_their_errors_w
     });
     assert_eq!(rt.trace().text(), oracle("cx_16_task_group_cancelled_from_outside"));
 }
+
+#[test]
+fn a_timeout_with_an_outer_cancellation_under_way_passes_it_on_at_its_deadline() {
+    async fn worker() -> &'static str {
+        let guarded = timeout(secs(1), async {
+            if let Err(_outer) = catch_cancel(sleep(secs(10))).await {
+                log!("worker caught the outer cancel, cleans up for 2 s");
+                sleep(secs(2)).await;
+                log!("worker never gets here");
+            }
+        });
+        match catch_cancel(guarded).await {
+            Ok(Err(_elapsed)) => {
+                log!("worker: TimeoutError");
+                "timeout"
+            }
+            Ok(Ok(())) => "ok",
+            Err(cancelled) => {
+                log!("worker: CancelledError goes on out");
+                cancelled.reraise().await
+            }
+        }
+    }
+    let mut rt = guide_runtime();
+    rt.block_on(async {
+        let w = spawn_named("w", worker());
+        sleep(Duration::from_millis(500)).await;
+        log!("w.cancel() -> {}", py(w.cancel()));
+        if let Err(TaskError::Cancelled) = w.await {
+            log!("main: w cancelled");
+        }
+    });
+    assert_eq!(rt.trace().text(), oracle("cx_17_timeout_with_outer_cancel_under_way"));
+}

@@ -10,6 +10,7 @@ use std::panic::Location;
 use std::rc::{Rc, Weak};
 use std::task::Waker;
 
+use crate::task::cancel_count;
 use crate::task::id::{TaskId, NO_TASK};
 use crate::task::state::{TaskState, WaitOn};
 use crate::task::target::CancelTarget;
@@ -222,7 +223,7 @@ impl Header {
     /// Counts a cancellation request and marks it for delivery; `true` if none was
     /// waiting already.
     pub(crate) fn add_cancel_request(&self) -> bool {
-        self.cancels.set(self.cancels.get().saturating_add(1));
+        self.count_request();
         !self.must_cancel.replace(true)
     }
 
@@ -230,7 +231,7 @@ impl Header {
     /// a request (a timeout expiring) rather than passing one on (a scope re-raising).
     pub(crate) fn cancel_within_poll(&self, count: bool) {
         if count {
-            self.cancels.set(self.cancels.get().saturating_add(1));
+            self.count_request();
         }
         self.cancel_now.set(true);
     }
@@ -253,8 +254,12 @@ impl Header {
     /// Withdraws one request (asyncio's `uncancel()`); returns how many remain, never
     /// going below zero.
     pub(crate) fn uncancel(&self) -> u32 {
-        let n = self.cancels.get().saturating_sub(1);
+        let old = self.cancels.get();
+        let n = old.saturating_sub(1);
         self.cancels.set(n);
+        if old == 1 && !self.is_done() {
+            cancel_count::became_zero();
+        }
         n
     }
 
@@ -270,6 +275,15 @@ impl Header {
             self.must_cancel.set(false);
         }
         delivered.is_some()
+    }
+
+    /// Counts one cancellation request (`cancelling()` goes up by one).
+    fn count_request(&self) {
+        let old = self.cancels.get();
+        self.cancels.set(old.saturating_add(1));
+        if old == 0 && !self.is_done() {
+            cancel_count::became_nonzero();
+        }
     }
 
     /// Whether the task has a forward target (set at the end of its last poll).
@@ -306,7 +320,7 @@ impl Header {
     /// Counts a cancellation request passed on to the forward target: the task itself is
     /// not marked, and learns of it when the target ends (`task::forward`).
     pub(crate) fn add_forwarded_request(&self) {
-        self.cancels.set(self.cancels.get().saturating_add(1));
+        self.count_request();
         self.forwarded.set(true);
     }
 
@@ -462,6 +476,9 @@ impl Header {
     /// Marks the task done and forgets its own waker; the caller runs the callbacks.
     #[inline]
     pub(crate) fn set_done(&self, state: TaskState) {
+        if self.cancels.get() > 0 {
+            cancel_count::became_zero();
+        }
         self.state.set(state);
         drop(self.waker.take());
     }

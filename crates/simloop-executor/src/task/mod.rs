@@ -40,6 +40,7 @@
 //! the innermost cancel scope active in the task, or drops the task's future if none is.
 
 pub(crate) mod cancel;
+pub(crate) mod cancel_count;
 pub(crate) mod core;
 pub(crate) mod error;
 pub(crate) mod forward;

@@ -51,6 +51,7 @@ use std::task::{Context, Poll};
 use pin_project_lite::pin_project;
 
 use crate::context;
+use crate::task::cancel_count;
 use crate::task::core::ErasedTask;
 
 /// The error a cancel scope returns when the task's cancellation reached it (asyncio's
@@ -218,7 +219,9 @@ pub struct ScopeMark {
 /// Takes a [`ScopeMark`].
 #[inline]
 pub fn scope_mark() -> ScopeMark {
-    ScopeMark { id: next_scope_id(), cancelling: context::current_cancelling() }
+    // Most tasks have no cancellation under way: then the count is 0 without a lookup.
+    let cancelling = if cancel_count::any() { context::current_cancelling() } else { 0 };
+    ScopeMark { id: next_scope_id(), cancelling }
 }
 
 /// Whether the current task has more cancellation requests under way than when `mark`
