@@ -632,3 +632,38 @@ fn a_timeout_with_an_outer_cancellation_under_way_passes_it_on_at_its_deadline()
     });
     assert_eq!(rt.trace().text(), oracle("cx_17_timeout_with_outer_cancel_under_way"));
 }
+
+#[test]
+fn a_task_group_body_parked_on_a_task_has_the_groups_cancel_passed_on() {
+    async fn slow() {
+        if let Err(cancelled) = catch_cancel(sleep(secs(10))).await {
+            log!("slow cleaning up");
+            sleep(secs(1)).await;
+            log!("slow cleaned up");
+            cancelled.reraise::<()>().await;
+        }
+    }
+    let mut rt = guide_runtime();
+    rt.block_on(async {
+        let s = spawn_named("slow", slow());
+        let s2 = s.clone();
+        let r = task_group(move |tg| async move {
+            tg.spawn_named("failer", async {
+                sleep(secs(1)).await;
+                log!("failer fails");
+                Err::<(), _>("failer".to_string())
+            });
+            let _ = s2.await;
+            log!("body never gets here");
+            Ok(())
+        })
+        .await;
+        if let Err(eg) = r {
+            let errors: Vec<String> = eg.raised().map(|e| format!("'{e}'")).collect();
+            let n = current_task().unwrap().cancelling();
+            log!("main: errors [{}], cancelling()={n}", errors.join(", "));
+        }
+        log!("main: slow.cancelled()={}", py(s.is_cancelled()));
+    });
+    assert_eq!(rt.trace().text(), oracle("cx_18_task_group_body_parked_on_a_task"));
+}

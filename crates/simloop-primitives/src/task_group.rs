@@ -66,8 +66,8 @@ use std::task::{Context, Poll, Waker};
 
 use futures::FutureExt;
 use simloop_executor::{
-    cancel_inner_scopes, library_scope, scope_mark, spawn, spawn_named, LibraryScope, ScopeMark,
-    Task, TaskError, TaskRef,
+    cancel_inner_scopes, current_task, library_scope, scope_mark, spawn, spawn_named, LibraryScope,
+    ScopeMark, Task, TaskError, TaskRef,
 };
 
 use crate::error::{ChildError, TaskGroupError};
@@ -128,8 +128,14 @@ struct State<E> {
     errors: Vec<ChildError<E>>,
     aborting: bool,
     cancel_body: bool,
+    /// The group's cancellation of its body was passed on to what the body awaits
+    /// (asyncio's `_parent_cancel_requested`, forwarded): when it comes back to the
+    /// group's scope it is the group's own, withdrawn rather than propagated.
+    forwarded_body_cancel: bool,
     finished: bool,
     waker: Option<Waker>,
+    /// The task running the group (set at its first poll).
+    parent: Option<TaskRef>,
 }
 
 impl<E> State<E> {
@@ -267,6 +273,7 @@ fn on_task_done<T: 'static, E: 'static>(
     *slot.borrow_mut() = Some(out);
     let mut wake = None;
     let mut cancel = Vec::new();
+    let mut cancel_parent = false;
     {
         let mut s = state.borrow_mut();
         s.tasks.retain(|t| !t.ptr_eq(done));
@@ -277,13 +284,26 @@ fn on_task_done<T: 'static, E: 'static>(
             s.errors.push(e);
             if !s.aborting && !s.finished {
                 cancel = s.abort();
-                s.cancel_body = true;
-                wake = wake.or_else(|| s.waker.take());
+                cancel_parent = true;
             }
         }
     }
     for t in &cancel {
         t.cancel();
+    }
+    if cancel_parent {
+        // asyncio's `parent_task.cancel()`: a body parked on one task or gather has the
+        // cancellation passed on to it at once; otherwise the body is cancelled at the
+        // parent's next turn.
+        let parent = state.borrow().parent.clone();
+        let forwarded = parent.is_some_and(|p| p.forward_cancel());
+        let mut s = state.borrow_mut();
+        if forwarded {
+            s.forwarded_body_cancel = true;
+        } else {
+            s.cancel_body = true;
+            wake = wake.or_else(|| s.waker.take());
+        }
     }
     if let Some(w) = wake {
         w.wake();
@@ -409,8 +429,10 @@ where
             errors: Vec::new(),
             aborting: false,
             cancel_body: false,
+            forwarded_body_cancel: false,
             finished: false,
             waker: None,
+            parent: None,
         })),
     };
     let state = group.state.clone();
@@ -456,29 +478,38 @@ where
         if this.mark.is_none() {
             this.outer = library_scope(scope_mark());
             this.mark = Some(scope_mark());
+            this.state.borrow_mut().parent = current_task();
         }
         if this.outer.as_ref().is_some_and(LibraryScope::take_delivery) {
-            // The task was cancelled from outside and no scope in the body kept the
-            // cancellation: the body ends (the CancelledError leaves it), and the group
-            // cancels its children and waits for them (asyncio's `__aexit__`).
-            let body_running = this.body.take().is_some();
-            this.body_scope = None;
-            let (was_aborting, cancel) = {
-                let mut s = this.state.borrow_mut();
-                if s.aborting {
-                    (true, Vec::new())
-                } else {
-                    (false, s.abort())
+            let own = std::mem::take(&mut this.state.borrow_mut().forwarded_body_cancel);
+            if own && this.outer.as_ref().is_some_and(LibraryScope::uncancel_own) {
+                // The group's own cancellation of its body came back, and nothing else
+                // is under way: the body ends and the group goes on with its errors.
+                this.body = None;
+                this.body_scope = None;
+            } else {
+                // The task was cancelled from outside and no scope in the body kept the
+                // cancellation: the body ends (the CancelledError leaves it), and the group
+                // cancels its children and waits for them (asyncio's `__aexit__`).
+                let body_running = this.body.take().is_some();
+                this.body_scope = None;
+                let (was_aborting, cancel) = {
+                    let mut s = this.state.borrow_mut();
+                    if s.aborting {
+                        (true, Vec::new())
+                    } else {
+                        (false, s.abort())
+                    }
+                };
+                // asyncio propagates the cancellation if it left the body, or if it came
+                // while the group waited without aborting; one that comes while the group is
+                // already aborting (a child failed) is absorbed.
+                if body_running || !was_aborting {
+                    this.cancelled_from_outside = true;
                 }
-            };
-            // asyncio propagates the cancellation if it left the body, or if it came
-            // while the group waited without aborting; one that comes while the group is
-            // already aborting (a child failed) is absorbed.
-            if body_running || !was_aborting {
-                this.cancelled_from_outside = true;
-            }
-            for t in &cancel {
-                t.cancel();
+                for t in &cancel {
+                    t.cancel();
+                }
             }
         }
         if let Some(body) = this.body.as_mut() {

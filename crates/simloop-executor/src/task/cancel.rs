@@ -15,16 +15,28 @@ pub(crate) fn request_cancel(header: &Header) -> bool {
     }
     // A parked task awaiting one cancellable thing passes the request on to it, as
     // asyncio's `Task.cancel()` calls `_fut_waiter.cancel()` (see `task::forward`).
-    if let Some(target) = header.forward_target() {
-        if context::current_task() != Some(header.id()) && target.forward_cancel() {
-            header.add_forwarded_request();
-            context::record(header.id(), EventKind::CancelRequested);
-            return true;
-        }
+    if forward_only(header) {
+        return true;
     }
     if header.add_cancel_request() {
         context::record(header.id(), EventKind::CancelRequested);
     }
     header.wake();
     true
+}
+
+/// Passes a cancellation request on to the task's forward target, if it is parked on one
+/// that takes it (counted, recorded); `false` (nothing done) if not.
+pub(crate) fn forward_only(header: &Header) -> bool {
+    if header.is_done() || context::current_task() == Some(header.id()) {
+        return false;
+    }
+    match header.forward_target() {
+        Some(target) if target.forward_cancel() => {
+            header.add_forwarded_request();
+            context::record(header.id(), EventKind::CancelRequested);
+            true
+        }
+        _ => false,
+    }
 }

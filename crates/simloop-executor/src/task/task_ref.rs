@@ -6,7 +6,7 @@ use std::rc::Rc;
 use std::task::Waker;
 
 use crate::context;
-use crate::task::cancel::request_cancel;
+use crate::task::cancel::{forward_only, request_cancel};
 use crate::task::core::ErasedTask;
 use crate::task::error::TaskError;
 use crate::task::header::{Callback, Header};
@@ -92,6 +92,16 @@ impl TaskRef {
     /// Requests cancellation (see [`Task::cancel`](crate::Task::cancel)).
     pub fn cancel(&self) -> bool {
         request_cancel(self.header())
+    }
+
+    /// Requests cancellation only if the task is parked on one task or gather (its cancel
+    /// target, see [`await_target`](crate::await_target)): the request counts and is
+    /// passed on to the target, as asyncio's `Task.cancel()` does with `_fut_waiter`;
+    /// `true` if so. Otherwise nothing is done and `false` is returned: a library that
+    /// cancels the task it belongs to (a task group cancelling its body) then cancels it
+    /// its own way at the task's next turn.
+    pub fn forward_cancel(&self) -> bool {
+        forward_only(self.header())
     }
 
     /// Cancellation requests not withdrawn (see [`Task::cancelling`](crate::Task::cancelling)).
