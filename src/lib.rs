@@ -43,14 +43,11 @@ pub use simloop_macros::test;
 /// The way to import simloop: `use simloop::prelude::*;` brings the runtime, asyncio's
 /// primitives and [`checker`](crate::checker), but not the `test` attribute, so the
 /// built-in `#[test]` keeps its meaning (`use simloop::*` would shadow it); write
-/// `#[simloop::test]` in full.
+/// `#[simloop::test]` in full (`tests/prelude.rs` runs plain `#[test]`s under it).
 ///
 /// ```
 /// use simloop::prelude::*;
 /// use std::time::Duration;
-///
-/// #[test] // the built-in one
-/// fn plain() {}
 ///
 /// let mut rt = Runtime::new();
 /// rt.block_on(async {

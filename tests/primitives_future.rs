@@ -80,7 +80,7 @@ fn a_cancelled_future_raises_the_cancellation_in_every_awaiter() {
                         "{name} got CancelledError({}) cancelling()={n}",
                         message.unwrap_or_default()
                     );
-                    return c.reraise().await;
+                    c.reraise::<()>().await;
                 }
             })
         };
@@ -131,7 +131,7 @@ fn cancelling_a_task_that_awaits_a_future_cancels_the_future_for_every_awaiter()
                     );
                     yield_now().await;
                     log!("{name} cleaned up");
-                    return c.reraise().await;
+                    c.reraise::<()>().await;
                 }
             })
         };

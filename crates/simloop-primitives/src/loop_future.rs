@@ -70,10 +70,13 @@ impl<T, E> Outcome<T, E> {
     }
 }
 
+/// A done callback, given the future.
+type DoneCallback<T, E> = Box<dyn FnOnce(&LoopFuture<T, E>)>;
+
 /// A done callback of the future, or an awaiter's waker.
 enum Entry<T, E> {
     Waker(Waker),
-    Callback(Box<dyn FnOnce(&LoopFuture<T, E>)>),
+    Callback(DoneCallback<T, E>),
 }
 
 struct Shared<T, E> {
