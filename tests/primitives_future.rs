@@ -115,40 +115,27 @@ fn a_cancelled_future_raises_the_cancellation_in_every_awaiter() {
     assert_eq!(rt.trace().text(), oracle("fu_02_cancel_message"));
 }
 
+/// CPython's lines of `fu_03`, in any order, but the first: each awaiter is cancelled
+/// (`a` counting its request, `b` none) and sees the future cancelled.
+#[test]
+fn cancelling_an_awaiter_cancels_the_future_every_line_but_the_order_as_cpython() {
+    let mut rt = guide_runtime();
+    rt.block_on(cancel_an_awaiter());
+    let sorted = |t: &str| {
+        let mut v: Vec<String> = t.lines().skip(1).map(str::to_string).collect();
+        v.sort();
+        v
+    };
+    let ours = rt.trace().text();
+    assert!(ours.starts_with("   0.000s  main         a.cancel() -> True"), "{ours}");
+    assert_eq!(sorted(&ours), sorted(&oracle("fu_03_cancel_an_awaiter")));
+}
+
 #[test]
 #[ignore = "needs the cancel forwarding of task::forward (asyncio's _fut_waiter.cancel() at task.cancel()): today the future is cancelled at the task's next turn, so b resumes one step late"]
 fn cancelling_a_task_that_awaits_a_future_cancels_the_future_for_every_awaiter() {
     let mut rt = guide_runtime();
-    rt.block_on(async {
-        let fut: LoopFuture<u32> = LoopFuture::new();
-        let waiter = |name: &'static str, fut: LoopFuture<u32>| {
-            simloop::spawn_named(name, async move {
-                if let Err(c) = catch_cancel(fut.wait()).await {
-                    let n = current_task().unwrap().cancelling();
-                    log!(
-                        "{name} caught CancelledError cancelling()={n} fut.cancelled()={}",
-                        py(fut.is_cancelled())
-                    );
-                    yield_now().await;
-                    log!("{name} cleaned up");
-                    c.reraise::<()>().await;
-                }
-            })
-        };
-        let a = waiter("a", fut.clone());
-        let b = waiter("b", fut.clone());
-        yield_now().await;
-        let tk = spawn_ticker("ticker", 6);
-        log!("a.cancel() -> {} fut.cancelled()={}", py(a.cancel()), py(fut.is_cancelled()));
-        for w in [a, b] {
-            let name = w.name();
-            let w2 = w.clone();
-            if let Err(TaskError::Cancelled) = w.await {
-                log!("main: {name} cancelled()={}", py(w2.is_cancelled()));
-            }
-        }
-        tk.await.unwrap();
-    });
+    rt.block_on(cancel_an_awaiter());
     assert_eq!(rt.trace().text(), oracle("fu_03_cancel_an_awaiter"));
 }
 
@@ -189,4 +176,86 @@ fn a_future_nobody_sets_is_named_in_the_deadlock_report() {
         .unwrap_err();
     let text = err.to_string();
     assert!(text.contains("main waits for Future 'reply' that nobody can set anymore"), "{text}");
+}
+
+/// What holds today, in any order: a timeout expiring on a task awaiting the future
+/// cancels the future, so the other awaiter is cancelled too (`fu_04` has CPython's order,
+/// which [`a_timeout_on_an_awaiter_cancels_the_future_in_cpythons_order`] pins).
+#[test]
+fn a_timeout_on_an_awaiter_cancels_the_future_for_the_other_awaiters() {
+    let mut rt = guide_runtime();
+    rt.block_on(async {
+        let fut: LoopFuture<u32> = LoopFuture::new();
+        let b = bare(fut.clone());
+        yield_now().await;
+        let r = simloop::timeout(std::time::Duration::from_secs(1), fut.wait()).await;
+        assert!(r.is_err(), "TimeoutError");
+        assert!(fut.is_cancelled());
+        assert_eq!(b.await, Err(TaskError::Cancelled));
+        assert_eq!(simloop::now().as_nanos(), 1_000_000_000);
+    });
+}
+
+fn bare(fut: LoopFuture<u32>) -> simloop::Task<()> {
+    simloop::spawn_named("bare", async move {
+        if let Err(c) = catch_cancel(fut.wait()).await {
+            log!("bare caught CancelledError, fut.cancelled()={}", py(fut.is_cancelled()));
+            c.reraise::<()>().await;
+        }
+    })
+}
+
+#[test]
+#[ignore = "simloop's timeout cancels at the task's poll, after the timer's step: the future is cancelled one step later than CPython's (main resumes before bare)"]
+fn a_timeout_on_an_awaiter_cancels_the_future_in_cpythons_order() {
+    let mut rt = guide_runtime();
+    rt.block_on(async {
+        let fut: LoopFuture<u32> = LoopFuture::new();
+        let b = bare(fut.clone());
+        yield_now().await;
+        simloop::call_later(std::time::Duration::from_secs(1), || {
+            spawn_ticker("ticker", 5).detach();
+        });
+        if simloop::timeout(std::time::Duration::from_secs(1), fut.wait()).await.is_err() {
+            log!("main: TimeoutError, fut.cancelled()={}", py(fut.is_cancelled()));
+        }
+        let b2 = b.clone();
+        if let Err(TaskError::Cancelled) = b.await {
+            log!("main: bare cancelled()={}", py(b2.is_cancelled()));
+        }
+        simloop::sleep(std::time::Duration::from_millis(500)).await;
+    });
+    assert_eq!(rt.trace().text(), oracle("fu_04_timeout_cancels_future"));
+}
+
+/// `fu_03`'s main: `a` and `b` await one future; main cancels `a`.
+async fn cancel_an_awaiter() {
+    let fut: LoopFuture<u32> = LoopFuture::new();
+    let waiter = |name: &'static str, fut: LoopFuture<u32>| {
+        simloop::spawn_named(name, async move {
+            if let Err(c) = catch_cancel(fut.wait()).await {
+                let n = current_task().unwrap().cancelling();
+                log!(
+                    "{name} caught CancelledError cancelling()={n} fut.cancelled()={}",
+                    py(fut.is_cancelled())
+                );
+                yield_now().await;
+                log!("{name} cleaned up");
+                c.reraise::<()>().await;
+            }
+        })
+    };
+    let a = waiter("a", fut.clone());
+    let b = waiter("b", fut.clone());
+    yield_now().await;
+    let tk = spawn_ticker("ticker", 6);
+    log!("a.cancel() -> {} fut.cancelled()={}", py(a.cancel()), py(fut.is_cancelled()));
+    for w in [a, b] {
+        let name = w.name();
+        let w2 = w.clone();
+        if let Err(TaskError::Cancelled) = w.await {
+            log!("main: {name} cancelled()={}", py(w2.is_cancelled()));
+        }
+    }
+    tk.await.unwrap();
 }
