@@ -259,3 +259,17 @@ async fn cancel_an_awaiter() {
     }
     tk.await.unwrap();
 }
+
+#[test]
+fn a_future_awaited_outside_a_task_works_until_it_would_raise_a_cancellation() {
+    let fut: LoopFuture<u32> = LoopFuture::new();
+    fut.set_result(3).unwrap();
+    assert_eq!(futures::executor::block_on(fut.wait()), Ok(3));
+    let cancelled: LoopFuture<u32> = LoopFuture::new();
+    assert!(cancelled.cancel());
+    let wait = std::panic::AssertUnwindSafe(cancelled.wait());
+    let err =
+        std::panic::catch_unwind(move || futures::executor::block_on({ wait }.0)).unwrap_err();
+    let msg = simloop::panic_message(err.as_ref());
+    assert!(msg.starts_with("a cancelled LoopFuture was awaited outside a simloop task"), "{msg}");
+}

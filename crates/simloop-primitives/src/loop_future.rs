@@ -48,7 +48,7 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
-use simloop_executor::{call_soon, Cancelled, Resource};
+use simloop_executor::{call_soon, current_task, Cancelled, Resource};
 
 use crate::future_error::{FutureError, FutureState, InvalidStateError};
 
@@ -311,6 +311,9 @@ impl<T: Clone + 'static, E: Clone + 'static> LoopFuture<T, E> {
 /// Future of awaiting a [`LoopFuture`]: `Ok(value)` or `Err(exception)`; a cancelled future
 /// raises the cancellation in the awaiting task instead (see the [module docs](self)).
 /// Dropping it while the future is pending cancels the future.
+///
+/// # Panics
+/// When the future is cancelled and it is polled outside a simloop task.
 #[must_use = "futures do nothing unless you .await or poll them"]
 pub struct FutureWait<T: 'static, E: 'static> {
     fut: LoopFuture<T, E>,
@@ -343,6 +346,9 @@ impl<T: Clone + 'static, E: Clone + 'static> Future for FutureWait<T, E> {
             Ok(v) => Poll::Ready(Ok(v)),
             Err(FutureError::Exception(e)) => Poll::Ready(Err(e)),
             Err(_) => {
+                if current_task().is_none() {
+                    cancelled_outside_a_task();
+                }
                 // asyncio's `await fut` raising CancelledError: to the innermost scope.
                 let mut raise = Cancelled::raised().reraise::<()>();
                 let _ = Pin::new(&mut raise).poll(cx);
@@ -350,6 +356,16 @@ impl<T: Clone + 'static, E: Clone + 'static> Future for FutureWait<T, E> {
             }
         }
     }
+}
+
+/// The panic of a cancelled future awaited outside a simloop task.
+#[cold]
+fn cancelled_outside_a_task() -> ! {
+    panic!(
+        "a cancelled LoopFuture was awaited outside a simloop task, where there is no task \
+         to raise its cancellation in: await it inside #[simloop::test], Runtime::block_on \
+         or a spawned task, or read it with result()"
+    )
 }
 
 impl<T: 'static, E: 'static> Drop for FutureWait<T, E> {
