@@ -14,9 +14,12 @@
 //!   `await fut` raises `CancelledError`: the task's innermost cancel scope
 //!   ([`catch_cancel`](simloop_executor::catch_cancel)) catches it, or the task ends
 //!   cancelled. It adds no request to the task's `cancelling()`.
-//! - A task cancelled (or timed out) while awaiting the future cancels the future, as
-//!   asyncio's `Task.cancel()` cancels the future the task waits on: the other awaiters
-//!   are cancelled too.
+//! - A task cancelled (or timed out) while awaiting the future cancels the future at once,
+//!   as asyncio's `Task.cancel()` cancels the future the task waits on (the future is the
+//!   task's cancel target, see [`await_target`](simloop_executor::await_target)): the
+//!   other awaiters are cancelled too, and the task sees its cancellation when the
+//!   future's callbacks reach it. Dropping an await of a pending future (a `select!` that
+//!   took another branch) cancels it too.
 //!
 //! ```
 //! use simloop_executor::{log, spawn_named, yield_now, Runtime};
@@ -41,14 +44,16 @@
 //! -- elapsed 0.000s");
 //! ```
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 use std::task::{Context, Poll, Waker};
 
-use simloop_executor::{call_soon, current_task, Cancelled, Resource};
+use simloop_executor::{
+    call_soon, current_task_id, CancelTarget, Cancelled, Resolution, Resource, TaskId,
+};
 
 use crate::future_error::{FutureError, FutureState, InvalidStateError};
 
@@ -84,6 +89,10 @@ struct Shared<T, E> {
     /// Callbacks and awaiters in registration order, by slot; a removed one leaves `None`.
     entries: RefCell<Vec<Option<Entry<T, E>>>>,
     res: Resource,
+    /// The future itself, for a cancellation forwarded to it (which holds only this).
+    me: Weak<Shared<T, E>>,
+    /// The task being polled when a task's cancellation was forwarded to the future.
+    forwarded_in: Cell<Option<TaskId>>,
 }
 
 /// asyncio's `Future`: a cloneable handle (clones are the same future) on a result set
@@ -134,10 +143,12 @@ impl<T: 'static, E: 'static> LoopFuture<T, E> {
     }
 
     fn with_resource(res: Resource) -> LoopFuture<T, E> {
-        LoopFuture(Rc::new(Shared {
+        LoopFuture(Rc::new_cyclic(|me| Shared {
             outcome: RefCell::new(Outcome::Pending),
             entries: RefCell::new(Vec::new()),
             res,
+            me: me.clone(),
+            forwarded_in: Cell::new(None),
         }))
     }
 
@@ -308,6 +319,23 @@ impl<T: Clone + 'static, E: Clone + 'static> LoopFuture<T, E> {
     }
 }
 
+impl<T: 'static, E: 'static> CancelTarget for Shared<T, E> {
+    fn forward_cancel(&self) -> bool {
+        // asyncio's `_fut_waiter.cancel()`: the awaiting task was cancelled (by a timeout
+        // at its deadline, from inside its own poll, if a task is being polled).
+        self.forwarded_in.set(current_task_id());
+        self.me.upgrade().is_some_and(|shared| LoopFuture(shared).cancel())
+    }
+
+    fn resolution(&self) -> Resolution {
+        match self.outcome.borrow().state() {
+            FutureState::Pending => Resolution::Pending,
+            FutureState::Cancelled => Resolution::Cancelled,
+            FutureState::Finished => Resolution::Done,
+        }
+    }
+}
+
 /// Future of awaiting a [`LoopFuture`]: `Ok(value)` or `Err(exception)`; a cancelled future
 /// raises the cancellation in the awaiting task instead (see the [module docs](self)).
 /// Dropping it while the future is pending cancels the future.
@@ -338,7 +366,9 @@ impl<T: Clone + 'static, E: Clone + 'static> Future for FutureWait<T, E> {
                 self.fut.0.res.note("wait for");
             }
             self.slot = Some(slot);
-            self.fut.0.res.waits("set");
+            // The awaiting task's cancellation goes to the future while it waits.
+            let target: Weak<dyn CancelTarget> = Rc::downgrade(&self.fut.0) as _;
+            self.fut.0.res.waits_as_target("set", target);
             return Poll::Pending;
         }
         self.slot = None;
@@ -346,8 +376,16 @@ impl<T: Clone + 'static, E: Clone + 'static> Future for FutureWait<T, E> {
             Ok(v) => Poll::Ready(Ok(v)),
             Err(FutureError::Exception(e)) => Poll::Ready(Err(e)),
             Err(_) => {
-                if current_task().is_none() {
+                let task = current_task_id();
+                if task.is_none() {
                     cancelled_outside_a_task();
+                }
+                if self.fut.0.forwarded_in.get() == task {
+                    self.fut.0.forwarded_in.set(None);
+                    // This task's own cancellation (a timeout at its deadline) cancelled the
+                    // future in this poll: it comes back at the task's next turn, as
+                    // asyncio's wakeup raises it one step later, after earlier awaiters.
+                    return Poll::Pending;
                 }
                 // asyncio's `await fut` raising CancelledError: to the innermost scope.
                 let mut raise = Cancelled::raised().reraise::<()>();
