@@ -40,6 +40,29 @@ pub use simloop_checker as checker;
 #[doc(inline)]
 pub use simloop_macros::test;
 
+/// The way to import simloop: `use simloop::prelude::*;` brings the runtime, asyncio's
+/// primitives and [`checker`](crate::checker), but not the `test` attribute, so the
+/// built-in `#[test]` keeps its meaning (`use simloop::*` would shadow it); write
+/// `#[simloop::test]` in full (`tests/prelude.rs` runs plain `#[test]`s under it).
+///
+/// ```
+/// use simloop::prelude::*;
+/// use std::time::Duration;
+///
+/// let mut rt = Runtime::new();
+/// rt.block_on(async {
+///     let t = spawn(async { sleep(Duration::from_secs(1)).await; 1 });
+///     let fut: LoopFuture<u32> = LoopFuture::new();
+///     fut.set_result(2).unwrap();
+///     assert_eq!((t.await, fut.await), (Ok(1), Ok(2)));
+/// });
+/// ```
+pub mod prelude {
+    pub use crate::checker;
+    pub use simloop_executor::*;
+    pub use simloop_primitives::*;
+}
+
 /// README.md's code blocks, compiled (and run) as doc tests, so the README's examples
 /// cannot stop compiling unnoticed (`tests/readme_examples.rs` checks every Markdown file
 /// is listed here).

@@ -279,3 +279,45 @@ fn run_is_asyncio_run() {
     });
     assert_eq!(v, Instant::from_secs(2));
 }
+
+/// Default task names are numbered as CPython 3.11 numbers them (`nm_01_task_numbers`): its
+/// C `Task` takes a number for every task, named or not (the pure-Python `_PyTask` skips
+/// named ones; the oracle runs the C one), and gather's and a task group's children are
+/// tasks that take theirs.
+#[test]
+fn default_task_names_are_numbered_as_cpython_numbers_them() {
+    use futures::FutureExt;
+    use simloop::{current_task_name, gather, log, spawn, spawn_named, task_group, TaskGroup};
+    async fn who(tag: &'static str) {
+        log!("{tag} is {}", current_task_name());
+    }
+    let mut rt = Runtime::new();
+    rt.block_on(async {
+        let a = spawn(who("first unnamed"));
+        let b = spawn_named("worker", who("named"));
+        let c = spawn(who("second unnamed"));
+        let _ = gather(vec![a.clone(), b.clone(), c.clone()]).await;
+        let _ = gather([who("gather child 1").boxed_local(), who("gather child 2").boxed_local()])
+            .await;
+        task_group(|tg: TaskGroup<()>| async move {
+            tg.spawn_named("g", async { who("group child named").await });
+            tg.spawn(async { who("group child unnamed").await });
+            Ok(())
+        })
+        .await
+        .unwrap();
+        let d = spawn(who("last unnamed"));
+        d.set_name("renamed");
+        let e = spawn(who("after a rename"));
+        let names = [a.name(), b.name(), c.name(), d.name(), e.name()].join(" ");
+        d.await.unwrap();
+        e.await.unwrap();
+        log!("names: {names}");
+    });
+    let expected = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/oracle/cases/nm_01_task_numbers.expected"
+    ))
+    .unwrap();
+    assert_eq!(rt.trace().text(), expected.trim_end());
+}

@@ -310,3 +310,37 @@ fn a_panicking_child_fails_the_group_and_a_failed_childs_result_points_to_the_gr
         vec![ChildError::Task(simloop::TaskError::Panicked("boom".into()))]
     );
 }
+
+/// asyncio's `task.exception()` on a failed child after `except*`: each handle finds its
+/// own child's error in the group's error (two failures in one step, so each must find
+/// its own), a cancelled sibling and a successful one have none, and reading the value says where the
+/// error went.
+#[test]
+fn a_failed_childs_error_is_read_from_its_handle() {
+    simloop::Runtime::new().block_on(async {
+        let handles = RefCell::new(Vec::new());
+        let group_error = task_group(|tg: TaskGroup<ValueError>| {
+            let mut h = handles.borrow_mut();
+            h.push(tg.spawn(async { Ok::<u8, ValueError>(1) }));
+            h.push(tg.spawn(async { Err::<u8, _>(ValueError("first".into())) }));
+            h.push(tg.spawn(async { Err::<u8, _>(ValueError("second".into())) }));
+            h.push(tg.spawn(async {
+                sleep(Duration::from_secs(5)).await;
+                Ok::<u8, ValueError>(4)
+            }));
+            async { Ok(()) }
+        })
+        .await
+        .unwrap_err();
+        let h = handles.borrow();
+        let own = |i: usize| h[i].error_in(&group_error).and_then(|e| e.raised()).cloned();
+        assert_eq!(own(0), None);
+        assert_eq!(own(1), Some(ValueError("first".into())));
+        assert_eq!(own(2), Some(ValueError("second".into())));
+        assert_eq!(group_error.errors().len(), 2);
+        assert_eq!(own(3), None);
+        assert!(h[3].result().unwrap_err().is_cancelled());
+        let msg = h[2].result().unwrap_err().to_string();
+        assert!(msg.contains("GroupTask::error_in(&group_error)"), "{msg}");
+    });
+}

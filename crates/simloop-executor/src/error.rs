@@ -47,6 +47,10 @@ pub enum RunError {
         at: Instant,
         /// The task that took the most of the last steps (the looping one), by name.
         task: String,
+        /// That task's `cancelling()` when the limit hit: above 0, it was being cancelled,
+        /// so its cleanup after the cancellation (a cancel scope's code, or the shutdown of
+        /// `simloop::run`) is what never ends.
+        cancelling: u32,
         /// Whether virtual time moved over the last steps: a timer loop rather than a spin.
         time_moving: bool,
         /// The run's seed.
@@ -64,6 +68,8 @@ pub enum RunError {
         next_deadline: Instant,
         /// The task that set that timer, by name.
         task: String,
+        /// That task's `cancelling()` when the limit hit (see [`RunError::StepLimit`]).
+        cancelling: u32,
         /// The run's seed.
         seed: u64,
         /// The run's policy.
@@ -139,12 +145,15 @@ impl RunError {
     fn write_summary(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             RunError::Deadlock(report) => write!(f, "{report}"),
-            RunError::StepLimit { limit, at, task, time_moving, seed, policy, .. } => {
+            RunError::StepLimit {
+                limit, at, task, cancelling, time_moving, seed, policy, ..
+            } => {
                 write!(
                     f,
                     "step limit reached: {limit} steps ran by virtual time {at} (seed {seed:#x}, \
                      policy {policy}); the busiest task of the last steps: {task}. "
                 )?;
+                write_cancelling(f, task, *cancelling)?;
                 if *time_moving {
                     f.write_str(
                         "Virtual time kept moving, so a task probably sleeps in a loop that \
@@ -163,14 +172,21 @@ impl RunError {
                      if the run is just long."
                 )
             }
-            RunError::TimeLimit { limit, next_deadline, task, seed, policy, .. } => write!(
-                f,
-                "virtual time limit reached: the next timer fires at {next_deadline}, past the \
-                 limit of {limit} (seed {seed:#x}, policy {policy}); it was set by {task}, which \
-                 probably sleeps in a loop that never ends. Raise it with Builder::time_limit \
-                 (or #[simloop::test(time_limit = SECONDS)], SIMLOOP_TIME_LIMIT) if the run is \
-                 just long."
-            ),
+            RunError::TimeLimit {
+                limit, next_deadline, task, cancelling, seed, policy, ..
+            } => {
+                write!(
+                    f,
+                    "virtual time limit reached: the next timer fires at {next_deadline}, past \
+                     the limit of {limit} (seed {seed:#x}, policy {policy}); it was set by \
+                     {task}, which probably sleeps in a loop that never ends. "
+                )?;
+                write_cancelling(f, task, *cancelling)?;
+                f.write_str(
+                    "Raise it with Builder::time_limit (or #[simloop::test(time_limit = \
+                     SECONDS)], SIMLOOP_TIME_LIMIT) if the run is just long.",
+                )
+            }
             RunError::NestedBlockOn => f.write_str(
                 "block_on called inside a simloop runtime: a runtime cannot be nested; \
                  await the future (or spawn it) instead of calling block_on",
@@ -192,6 +208,19 @@ impl RunError {
             }
         }
     }
+}
+
+/// The sentence a limit's report adds when its task was being cancelled.
+fn write_cancelling(f: &mut fmt::Formatter<'_>, task: &str, cancelling: u32) -> fmt::Result {
+    if cancelling == 0 {
+        return Ok(());
+    }
+    write!(
+        f,
+        "{task} was cancelling (cancelling() = {cancelling}): its cleanup after the \
+         cancellation never ends; the code after a caught cancellation (catch_cancel's Err) \
+         must finish, by re-raising it or returning, or bound it with a timeout. "
+    )
 }
 
 impl std::error::Error for RunError {}

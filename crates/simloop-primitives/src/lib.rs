@@ -10,6 +10,7 @@
 //! | [`mod@wait_for`] | `wait_for(aw, timeout)` | [`wait_for()`](fn@wait_for) |
 //! | [`mod@wait`] | `wait(tasks, timeout=, return_when=)` | [`wait()`](fn@wait), [`ReturnWhen`] |
 //! | [`mod@as_completed`] | `as_completed(aws, timeout=)` | [`as_completed()`](fn@as_completed) |
+//! | [`mod@loop_future`] | `loop.create_future()`, `Future` | [`LoopFuture`], [`create_future()`](fn@create_future) |
 //! | [`mod@shield`] | `shield(aw)` | [`shield()`](fn@shield) |
 //! | [`mod@sync`] | `Lock`, `Event`, `Condition`, `Semaphore`, `BoundedSemaphore`, `Barrier`, `Queue`, `PriorityQueue`, `LifoQueue` | [`sync::Lock`], [`sync::Event`], [`sync::Queue`], ... |
 //! | [`mod@error`] | `ExceptionGroup`, `TimeoutError` | [`ChildError`], [`TaskGroupError`], [`Elapsed`] |
@@ -31,8 +32,10 @@
 
 pub mod as_completed;
 pub mod error;
+pub mod future_error;
 pub mod gather;
 mod gather_macros;
+pub mod loop_future;
 pub mod shield;
 pub mod sync;
 pub mod task_group;
@@ -42,7 +45,9 @@ pub mod wait_for;
 
 pub use as_completed::{as_completed, AsCompleted};
 pub use error::{ChildError, Elapsed, TaskGroupError};
+pub use future_error::{FutureError, FutureState, InvalidStateError};
 pub use gather::{gather, try_gather, Gather, IntoTask, TryGather};
+pub use loop_future::{create_future, CallbackId, FutureWait, LoopFuture};
 pub use shield::{shield, Shield};
 pub use task_group::{
     task_group, ChildOutput, GroupTask, TaskGroup, TaskGroupClosed, TaskGroupRun,

@@ -249,7 +249,14 @@ impl<E: 'static> TaskGroup<E> {
     }
 }
 
-type Slot<T> = Rc<RefCell<Option<Result<T, TaskError>>>>;
+/// A child's outcome once the group processed it, and where its failure sits in the
+/// group's errors (for [`GroupTask::error_in`]).
+struct Done<T> {
+    out: Result<T, TaskError>,
+    error_at: Option<usize>,
+}
+
+type Slot<T> = Rc<RefCell<Option<Done<T>>>>;
 
 /// A child's done callback, run as its own step (asyncio's `TaskGroup._on_task_done`).
 fn on_task_done<T: 'static, E: 'static>(
@@ -263,19 +270,21 @@ fn on_task_done<T: 'static, E: 'static>(
         Ok(Err(e)) => (
             Some(ChildError::Raised(e)),
             Err(TaskError::InvalidState(format!(
-                "task {} failed: its error is in the TaskGroupError the group returned",
+                "task {} failed: its error is in the TaskGroupError the group returned; \
+                 read it with GroupTask::error_in(&group_error)",
                 done.name()
             ))),
         ),
         Err(TaskError::Cancelled) => (None, Err(TaskError::Cancelled)),
         Err(e) => (Some(ChildError::Task(e.clone())), Err(e)),
     };
-    *slot.borrow_mut() = Some(out);
     let mut wake = None;
     let mut cancel = Vec::new();
     let mut cancel_parent = false;
     {
         let mut s = state.borrow_mut();
+        let error_at = error.is_some().then_some(s.errors.len());
+        *slot.borrow_mut() = Some(Done { out, error_at });
         s.tasks.retain(|t| !t.ptr_eq(done));
         if s.tasks.is_empty() {
             wake = s.waker.take();
@@ -314,7 +323,7 @@ fn on_task_done<T: 'static, E: 'static>(
 /// ended, or await it.
 ///
 /// A child that failed gives `Err(TaskError::InvalidState)`: its error went to the
-/// group's [`TaskGroupError`].
+/// group's [`TaskGroupError`], where [`GroupTask::error_in`] finds it.
 pub struct GroupTask<T> {
     task: TaskRef,
     slot: Slot<T>,
@@ -348,14 +357,44 @@ impl<T> GroupTask<T> {
         let mut slot = self.slot.borrow_mut();
         match slot.as_mut() {
             None => Err(self.pending()),
-            Some(out) => std::mem::replace(
-                out,
+            Some(done) => std::mem::replace(
+                &mut done.out,
                 Err(TaskError::InvalidState(format!(
                     "the result of task {} was already taken",
                     self.task.name()
                 ))),
             ),
         }
+    }
+
+    /// The child's own failure in the error its group returned (asyncio's
+    /// `task.exception()` after `except* ...`): `None` if the child did not fail (it
+    /// returned a value or was cancelled) or is not done yet. Pass the error of this
+    /// child's own group.
+    ///
+    /// ```
+    /// use simloop_executor::Runtime;
+    /// use simloop_primitives::{task_group, ChildError, TaskGroup};
+    ///
+    /// Runtime::new().block_on(async {
+    ///     let mut handles = Vec::new();
+    ///     let group_error = task_group(|tg: TaskGroup<String>| {
+    ///         handles.push(tg.spawn(async { Ok::<u8, String>(1) }));
+    ///         handles.push(tg.spawn(async { Err::<u8, String>("disk full".into()) }));
+    ///         async { Ok(()) }
+    ///     })
+    ///     .await
+    ///     .unwrap_err();
+    ///     assert_eq!(handles[0].error_in(&group_error), None);
+    ///     assert_eq!(
+    ///         handles[1].error_in(&group_error),
+    ///         Some(&ChildError::Raised("disk full".to_string()))
+    ///     );
+    /// });
+    /// ```
+    pub fn error_in<'a, E>(&self, group_error: &'a TaskGroupError<E>) -> Option<&'a ChildError<E>> {
+        let at = self.slot.borrow().as_ref()?.error_at?;
+        group_error.errors().get(at)
     }
 
     fn pending(&self) -> TaskError {
@@ -371,7 +410,7 @@ impl<T: Clone> GroupTask<T> {
     /// The child's value once the group has processed its completion (asyncio's
     /// `Task.result()`, valid for every child once the group ended).
     pub fn result(&self) -> Result<T, TaskError> {
-        self.slot.borrow().clone().unwrap_or_else(|| Err(self.pending()))
+        self.slot.borrow().as_ref().map_or_else(|| Err(self.pending()), |d| d.out.clone())
     }
 }
 

@@ -4,7 +4,9 @@
 //! [`wait`] returns `(done, pending)`, the tasks split by whether they are done *when the
 //! caller resumes* (so a task finishing in between counts as done), each in input order.
 //! It never cancels anything: a timeout only returns early. It takes tasks, not futures
-//! (asyncio no longer accepts coroutines here either): spawn them first.
+//! (asyncio no longer accepts coroutines here either): spawn them first. Pass them by
+//! value or by reference (`wait([&a, &b], ..)`): `done` and `pending` hold the same tasks
+//! (handles to them, as asyncio's sets do), and the caller's handles stay usable.
 //!
 //! What counts as a failure for [`ReturnWhen::FirstException`]: a panic, or an output
 //! that [`TaskOutput::is_failure`] says failed (an `Err` for `Result` outputs);
@@ -30,6 +32,7 @@
 //! assert_eq!(rt.now().as_nanos(), 1_000_000_000);
 //! ```
 
+use std::borrow::Borrow;
 use std::cell::RefCell;
 use std::fmt;
 use std::future::Future;
@@ -87,8 +90,23 @@ struct State {
     waker: Option<Waker>,
 }
 
-/// Waits for `tasks` as `return_when` says, or until `timeout` passes; gives
-/// `(done, pending)` in input order and cancels nothing. See the [module docs](self).
+/// Waits for `tasks` (handles, or references to them) as `return_when` says, or until
+/// `timeout` passes; gives `(done, pending)` in input order and cancels nothing. See the
+/// [module docs](self).
+///
+/// ```
+/// use simloop_executor::{sleep, spawn, Runtime};
+/// use simloop_primitives::{wait, ReturnWhen};
+/// use std::time::Duration;
+///
+/// Runtime::new().block_on(async {
+///     let a = spawn(async { 1 });
+///     let b = spawn(async { sleep(Duration::from_secs(1)).await; 2 });
+///     let (done, _pending) = wait([&a, &b], ReturnWhen::FirstCompleted, None).await;
+///     assert!(done[0].as_ref().ptr_eq(&a.as_ref())); // the same task
+///     assert_eq!((a.await, b.await), (Ok(1), Ok(2))); // still ours to await
+/// });
+/// ```
 ///
 /// # Panics
 /// If `tasks` is empty (asyncio raises `ValueError` too).
@@ -98,10 +116,11 @@ pub fn wait<T, I>(
     timeout: impl Into<Option<Duration>>,
 ) -> Wait<T>
 where
-    I: IntoIterator<Item = Task<T>>,
+    I: IntoIterator,
+    I::Item: Borrow<Task<T>>,
     T: TaskOutput + 'static,
 {
-    let tasks: Vec<Task<T>> = tasks.into_iter().collect();
+    let tasks: Vec<Task<T>> = tasks.into_iter().map(|t| t.borrow().clone()).collect();
     assert!(
         !tasks.is_empty(),
         "wait() needs at least one task (asyncio raises ValueError for an empty set)"

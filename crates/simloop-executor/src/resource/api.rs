@@ -4,11 +4,12 @@
 //! in the verbose trace.
 
 use std::cell::Cell;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 
 use crate::context;
 use crate::resource::table::ResourceId;
 use crate::task::state::WaitOn;
+use crate::task::target::CancelTarget;
 use crate::task::task_ref::TaskRef;
 use crate::trace::EventKind;
 
@@ -94,6 +95,18 @@ impl Resource {
         context::with(|rt| {
             if let Some(task) = rt.current_task() {
                 rt.note_wait(WaitOn::Resource(self.id));
+                rt.with_resources(|t| t.wait(self.id, self.kind, &self.name, task, need));
+            }
+        });
+    }
+
+    /// Like [`Resource::waits`], for a resource that is also what the task's cancellation
+    /// goes to while it waits ([`await_target`](crate::await_target)): an asyncio `Future`,
+    /// which `task.cancel()` cancels at once. It counts as the one thing the poll awaits.
+    pub fn waits_as_target(&self, need: &'static str, target: Weak<dyn CancelTarget>) {
+        context::with(|rt| {
+            if let Some(task) = rt.current_task() {
+                rt.note_target(Some(WaitOn::Resource(self.id)), target);
                 rt.with_resources(|t| t.wait(self.id, self.kind, &self.name, task, need));
             }
         });

@@ -13,7 +13,7 @@ use crate::sched::ready_queue::Step;
 use crate::sched::scheduler::Ready;
 use crate::task::core::ErasedTask;
 use crate::task::header::Header;
-use crate::task::id::NO_TASK;
+use crate::task::id::{TaskId, NO_TASK};
 use crate::time::instant::Instant;
 use crate::time::timer_queue::Slot;
 use crate::trace::EventKind;
@@ -163,11 +163,20 @@ impl Inner {
             limit,
             at: self.now(),
             task: task.map_or_else(|| "(none)".into(), |t| trace.name(t)),
+            cancelling: task.map_or(0, |t| self.cancelling_of(t)),
             time_moving,
             seed: self.seed,
             policy: self.policy,
             tail: trace.tail(TAIL_EVENTS),
         }
+    }
+
+    /// The `cancelling()` of live task `id` (0 if it is gone or is no task).
+    #[cold]
+    fn cancelling_of(&self, id: TaskId) -> u32 {
+        let tasks = self.tasks.borrow();
+        let mut live = tasks.iter().map(|(_, e)| e.task.header());
+        live.find(|h| h.id() == id).map_or(0, |h| h.cancelling())
     }
 
     /// The time limit's report: the task whose timer would pass it.
@@ -179,6 +188,7 @@ impl Inner {
             limit,
             next_deadline: deadline,
             task: owner.map_or_else(|| "(none)".into(), |t| trace.name(t)),
+            cancelling: owner.map_or(0, |t| self.cancelling_of(t)),
             seed: self.seed,
             policy: self.policy,
             tail: trace.tail(TAIL_EVENTS),

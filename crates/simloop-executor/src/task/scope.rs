@@ -72,6 +72,15 @@ impl fmt::Display for Cancelled {
 impl std::error::Error for Cancelled {}
 
 impl Cancelled {
+    /// A cancellation the task raises itself (asyncio's `raise CancelledError()`), for a
+    /// library whose awaited thing ended cancelled without the task being cancelled (an
+    /// asyncio `Future` someone cancelled): [`Cancelled::reraise`] then carries it to the
+    /// task's innermost cancel scope, or ends the task as cancelled. It adds no
+    /// cancellation request (`cancelling()` is unchanged), as in asyncio.
+    pub fn raised() -> Cancelled {
+        Cancelled { _private: () }
+    }
+
     /// Re-raises the cancellation (asyncio's bare `raise` in `except CancelledError`): it
     /// goes on, in the same step, to the next cancel scope out, or, if there is none, ends
     /// the task as cancelled. The future never completes, so it fits any return type:
