@@ -269,12 +269,18 @@ impl Inner {
     #[inline]
     pub(crate) fn end_poll(&self, header: &Header) {
         header.set_waiting(self.wait_scratch.get().unwrap_or(WaitOn::Foreign));
-        if self.first_is_target.get() {
-            let target = self.first_target.take();
-            header.set_forward(if self.awaits.get() == 1 { target } else { None });
-        } else if header.has_forward() {
-            header.set_forward(None);
+        if self.first_is_target.get() || header.has_forward() {
+            self.end_poll_forward(header);
         }
+    }
+
+    /// The part of [`Inner::end_poll`] for a task that awaited a cancel target in this
+    /// poll or had one before (kept out of the common path).
+    #[cold]
+    #[inline(never)]
+    fn end_poll_forward(&self, header: &Header) {
+        let target = if self.first_is_target.get() { self.first_target.take() } else { None };
+        header.set_forward(if self.awaits.get() == 1 { target } else { None });
     }
 
     /// Called by a task's harness when it completes, so the loop can forget it.
