@@ -158,6 +158,7 @@ fn a_failure_report_names_class_seed_replay_coverage_and_next_step() {
         name: "bank_report".into(),
         target_tmpdir: option_env!("CARGO_TARGET_TMPDIR"),
         ignored: false,
+        source: None,
     };
     let report = failure_report(&info, &sweep).unwrap();
     let seed = format!("{:#x}", run.seed);

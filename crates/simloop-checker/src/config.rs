@@ -8,6 +8,7 @@ use simloop_executor::sched::DfsPath;
 use simloop_executor::{Builder, Policy, Runtime};
 
 use crate::env::Overrides;
+use crate::schedule::Schedule;
 use crate::shard::Shard;
 
 /// The seed a single run uses when neither the test nor `SIMLOOP_SEED` picks one.
@@ -57,6 +58,8 @@ pub struct Explore {
     /// against it (see [`Overrides::replay_applies_to`]). `#[simloop::test]` sets it;
     /// `None`: the replay variables apply only when `SIMLOOP_TEST` is unset.
     pub test: Option<(String, String)>,
+    /// Replay exactly this schedule instead of running seeds (`SIMLOOP_SCHEDULE`).
+    pub schedule: Option<Schedule>,
 }
 
 impl Default for Explore {
@@ -87,7 +90,22 @@ impl Explore {
             allow_leaks: false,
             wall_clock_hms: None,
             test: None,
+            schedule: None,
         }
+    }
+
+    /// The test's name as a schedule records it (`<crate>::<test>`), or `(unnamed)`.
+    pub fn test_name(&self) -> String {
+        match &self.test {
+            Some((krate, name)) => format!("{krate}::{name}"),
+            None => "(unnamed)".to_string(),
+        }
+    }
+
+    /// Replays exactly `schedule` (one run) instead of running seeds.
+    pub fn schedule(mut self, schedule: Schedule) -> Explore {
+        self.schedule = Some(schedule);
+        self
     }
 
     /// A sweep over `n` seeds (uniform random policy unless [`Explore::policy`] says
@@ -196,7 +214,15 @@ impl Explore {
                 if let Some(test) = o.test.as_deref().filter(|_| !self.replay_applies(&o)) {
                     crate::env::note_replay_ignored(test);
                 }
-                self.with_overrides(o)
+                let schedule = o.schedule.clone().filter(|_| self.replay_applies(&o));
+                let mut e = self.with_overrides(o);
+                if let Some(value) = schedule {
+                    match Schedule::load(&value, &e.test_name()) {
+                        Ok(s) => e.schedule = Some(s),
+                        Err(err) => panic!("{}: {err}", crate::env::SCHEDULE),
+                    }
+                }
+                e
             }
             Err(e) => panic!("{e}"),
         }
@@ -248,6 +274,9 @@ impl Explore {
     /// The seeds this exploration runs, in order: the fixed seed, or [`DEFAULT_SEED`] for
     /// a single run, or `runs` seeds spread over 32 bits by [`sweep_seed`].
     pub fn seed_list(&self) -> Vec<u64> {
+        if let Some(schedule) = &self.schedule {
+            return vec![schedule.seed];
+        }
         match self.seed {
             Some(s) => vec![s],
             None if self.runs <= 1 => vec![DEFAULT_SEED],

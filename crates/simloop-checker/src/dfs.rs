@@ -231,8 +231,7 @@ where
     let seed = options.seed.unwrap_or(DEFAULT_SEED);
     let dfs = Dfs::new(path.clone(), seed);
     let log = dfs.log();
-    let builder = options.builder(seed).scheduler(Box::new(dfs));
-    let mut run = run_built(options, builder, seed, test);
+    let mut run = run_built(options, Box::new(dfs), seed, test);
     let points = log.points();
     let taken: Vec<usize> = points.iter().map(|p| p.taken).collect();
     run.dfs_path = Some(DfsPath::from_choices(&taken));

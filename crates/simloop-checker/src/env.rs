@@ -12,6 +12,8 @@
 //! | `SIMLOOP_DFS_PATH` | with `SIMLOOP_POLICY=dfs:<n>`: run only this schedule, written as its deviations from FIFO (`3:1,7:2`: at choice point 3 take ready step 1, at 7 step 2; `fifo` for none); a DFS failure report prints it | unset: enumerate every schedule |
 //! | `SIMLOOP_SHARD` | `k/n`: run only shard `k` (from 1) of `n` of every sweep (seeds, or DFS subtrees); the `n` shards are disjoint and together the whole sweep | unset: the whole sweep |
 //! | `SIMLOOP_CHECK_DETERMINISM` | `1`: run every seed twice and compare the traces; `0`: don't (nothing else is accepted) | `0` |
+//! | `SIMLOOP_SCHEDULE` | replay exactly this recorded schedule (a file of schedules, or a schedule's one-line form `simloop-schedule 1;...`) instead of any seed; a replay variable, like `SIMLOOP_SEED` | unset |
+//! | `SIMLOOP_SAVE_SCHEDULES` | `1`: a failing `#[simloop::test]` appends its shrunk schedule to the test's regression file (`tests/<file>.schedules`); `0`: it does not | `1`, or `0` when `CI` is set |
 //! | `SIMLOOP_STEP_LIMIT` | each run's step limit | the test's `step_limit`, else `DEFAULT_STEP_LIMIT` (1,000,000) |
 //! | `SIMLOOP_TIME_LIMIT` | each run's virtual-time limit, in seconds | the test's `time_limit`, else `DEFAULT_TIME_LIMIT` (a day) |
 //! | `SIMLOOP_ORACLE_PROGRAMS` | how many generated programs `tests/program_oracle.rs` compares with CPython | 300 |
@@ -45,6 +47,13 @@ pub const DFS_PATH: &str = "SIMLOOP_DFS_PATH";
 pub const SHARD: &str = "SIMLOOP_SHARD";
 /// `SIMLOOP_CHECK_DETERMINISM`: run every seed twice and compare the traces.
 pub const CHECK_DETERMINISM: &str = "SIMLOOP_CHECK_DETERMINISM";
+/// `SIMLOOP_SCHEDULE`: replay exactly this schedule (a file, or a one-line schedule).
+pub const SCHEDULE: &str = "SIMLOOP_SCHEDULE";
+/// `SIMLOOP_SAVE_SCHEDULES`: whether a failing test saves its shrunk schedule as a
+/// regression.
+pub const SAVE_SCHEDULES: &str = "SIMLOOP_SAVE_SCHEDULES";
+/// `CI`: set by CI services; then nothing is written next to the sources.
+pub const CI: &str = "CI";
 /// `SIMLOOP_STEP_LIMIT`: each run's step limit.
 pub const STEP_LIMIT: &str = "SIMLOOP_STEP_LIMIT";
 /// `SIMLOOP_TIME_LIMIT`: each run's virtual-time limit, in seconds.
@@ -63,6 +72,8 @@ pub const KNOWN: &[&str] = &[
     DFS_PATH,
     SHARD,
     CHECK_DETERMINISM,
+    SCHEDULE,
+    SAVE_SCHEDULES,
     STEP_LIMIT,
     TIME_LIMIT,
     ORACLE_PROGRAMS,
@@ -177,6 +188,9 @@ pub struct Overrides {
     pub step_limit: Option<u64>,
     /// `SIMLOOP_TIME_LIMIT`, in seconds.
     pub time_limit_secs: Option<u64>,
+    /// `SIMLOOP_SCHEDULE`, as set (read and parsed by
+    /// [`Schedule::load`](crate::Schedule::load)).
+    pub schedule: Option<String>,
 }
 
 impl Overrides {
@@ -202,6 +216,7 @@ impl Overrides {
         let dfs_path = vars.dfs_path(DFS_PATH)?;
         let shard = vars.shard(SHARD)?;
         let test = vars.get(TEST).map(|t| t.trim().to_string());
+        let schedule = vars.get(SCHEDULE);
         Ok(Overrides {
             seed,
             test,
@@ -212,6 +227,7 @@ impl Overrides {
             check_determinism,
             step_limit,
             time_limit_secs,
+            schedule,
         })
     }
 
@@ -239,6 +255,20 @@ impl Overrides {
                         == Some(test)
             }
         }
+    }
+}
+
+/// Whether a failing test writes its shrunk schedule to its regression file:
+/// `SIMLOOP_SAVE_SCHEDULES` if set (`0` or `1`), else unless `CI` is set.
+///
+/// # Panics
+/// On a `SIMLOOP_SAVE_SCHEDULES` that is neither `0` nor `1`.
+pub fn save_schedules() -> bool {
+    let mut vars = Vars(process_env);
+    match vars.flag(SAVE_SCHEDULES) {
+        Ok(Some(on)) => on,
+        Ok(None) => vars.get(CI).is_none(),
+        Err(e) => panic!("{e}"),
     }
 }
 
@@ -423,6 +453,7 @@ mod tests {
                 check_determinism: Some(true),
                 step_limit: Some(5000),
                 time_limit_secs: Some(60),
+                schedule: None,
             }
         );
         let e = crate::Explore::new().with_overrides(o);

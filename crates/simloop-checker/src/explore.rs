@@ -9,10 +9,16 @@ use std::fmt;
 use std::future::Future;
 use std::hash::{Hash, Hasher};
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use simloop_executor::sched::Scheduler;
+
 use crate::config::{Explore, DEFAULT_SEED};
 use crate::determinism::{first_divergence, lines};
 use crate::dfs::explore_dfs;
 use crate::outcome::{Failure, FailureKind, RunOutcome, TestOutput};
+use crate::schedule::{run_schedule, Recorder, Recording};
 
 /// What a sweep covered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -155,14 +161,22 @@ where
     Fut: Future,
     Fut::Output: TestOutput + 'static,
 {
-    run_built(options, options.builder(seed), seed, test)
+    if let Some(schedule) = &options.schedule {
+        let mut run = run_schedule(options, schedule, test);
+        if let (None, Some(m)) = (&run.failure, &run.mismatch) {
+            run.failure = Some(Failure::new(FailureKind::ScheduleMismatch, m.to_string()));
+        }
+        return run;
+    }
+    run_built(options, options.effective_policy().scheduler(seed), seed, test)
 }
 
-/// [`run_seed`] on a runtime `builder` builds (a scheduler of the caller's own).
+/// [`run_seed`] with `scheduler` (a scheduler of the caller's own, such as DFS's), its
+/// decisions recorded.
 #[track_caller]
 pub(crate) fn run_built<F, Fut>(
     options: &Explore,
-    builder: simloop_executor::Builder,
+    scheduler: Box<dyn Scheduler>,
     seed: u64,
     test: &mut F,
 ) -> RunOutcome
@@ -171,8 +185,27 @@ where
     Fut: Future,
     Fut::Output: TestOutput + 'static,
 {
-    let mut rt = builder.build();
-    let policy = rt.policy();
+    let policy = options.effective_policy();
+    let (recorder, state) = Recorder::new(scheduler);
+    run_with(options, seed, policy, Box::new(recorder), &state, test)
+}
+
+/// One run with `scheduler` (a recorder), reported as a run of `seed` and `policy`.
+#[track_caller]
+pub(crate) fn run_with<F, Fut>(
+    options: &Explore,
+    seed: u64,
+    policy: Policy,
+    scheduler: Box<dyn Scheduler>,
+    state: &Rc<RefCell<Recording>>,
+    test: &mut F,
+) -> RunOutcome
+where
+    F: FnMut() -> Fut,
+    Fut: Future,
+    Fut::Output: TestOutput + 'static,
+{
+    let mut rt = options.builder(seed).policy(policy).scheduler(scheduler).build();
     let fut = test();
     // Called directly, not in a closure, so that the main task's spawn site is the caller's.
     let result = rt.try_block_on(fut);
@@ -219,7 +252,21 @@ where
         }
         None
     });
-    RunOutcome { seed, policy, trace, report, failure, output, dfs_path: None }
+    let recording = state.borrow();
+    let schedule = recording.schedule(&options.test_name(), policy, seed);
+    let notes = recording.notes().to_vec();
+    RunOutcome {
+        seed,
+        policy,
+        trace,
+        report,
+        failure,
+        output,
+        dfs_path: None,
+        schedule,
+        mismatch: None,
+        notes,
+    }
 }
 
 /// Runs one seed twice and compares the traces; a difference is a

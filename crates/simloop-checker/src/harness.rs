@@ -10,7 +10,9 @@ use std::path::PathBuf;
 
 use crate::config::Explore;
 use crate::explore::{explore, Sweep};
+use crate::explore::{Coverage, Extent};
 use crate::outcome::{FailureKind, RunOutcome, TestOutput};
+use crate::schedule::{regressions, run_schedule, save_regression, shrink, Schedule, Shrunk};
 use crate::timeline::{meaning, symbol, timeline};
 use simloop_executor::{TaskId, Trace};
 
@@ -33,9 +35,28 @@ pub struct TestInfo {
     pub target_tmpdir: Option<&'static str>,
     /// The test carries `#[ignore]`: the replay needs `--include-ignored`.
     pub ignored: bool,
+    /// `CARGO_MANIFEST_DIR` and `file!()` of the test: where its regression file is
+    /// ([`TestInfo::regression_file`]); `None`: the test has none.
+    pub source: Option<(&'static str, &'static str)>,
 }
 
 impl TestInfo {
+    /// The test's regression file: its source file with the extension `.schedules`
+    /// (`tests/bank.rs` -> `tests/bank.schedules`). `file!()` is relative to the workspace
+    /// root, so the manifest dir and its ancestors are tried in turn.
+    pub fn regression_file(&self) -> Option<PathBuf> {
+        let (manifest, file) = self.source?;
+        let file = std::path::Path::new(file);
+        if file.is_absolute() {
+            return Some(file.with_extension("schedules"));
+        }
+        let root = std::path::Path::new(manifest)
+            .ancestors()
+            .find(|dir| dir.join(file).exists())
+            .unwrap_or(std::path::Path::new(manifest));
+        Some(root.join(file).with_extension("schedules"))
+    }
+
     /// `module_path!()` plus the fn name, without the crate's own segment.
     pub fn test_name(module_path: &str, fn_name: &str) -> String {
         match module_path.split_once("::") {
@@ -81,6 +102,10 @@ macro_rules! test_info {
             name: ::std::thread::current().name().unwrap_or("main").to_string(),
             target_tmpdir: ::core::option_env!("CARGO_TARGET_TMPDIR"),
             ignored: false,
+            source: ::core::option::Option::Some((
+                ::core::env!("CARGO_MANIFEST_DIR"),
+                ::core::file!(),
+            )),
         }
     };
 }
@@ -168,6 +193,28 @@ pub fn write_artifacts(
 
 /// The failure report of a sweep, or `None` if it passed. Writes the artifacts.
 pub fn failure_report(info: &TestInfo, sweep: &Sweep) -> Option<String> {
+    failure_report_shrunk(info, sweep, None)
+}
+
+/// Writes a schedule next to the failing run's trace: `<target>/simloop/<test>-<seed>.schedule`.
+pub fn write_schedule(info: &TestInfo, seed: u64, schedule: &Schedule) -> Result<PathBuf, String> {
+    let path = info.artifact_stem(seed).with_extension("schedule");
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    std::fs::write(&path, schedule.to_text())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(path)
+}
+
+/// [`failure_report`], with the shrunk schedule of the failure explained, saved and
+/// given a replay command.
+pub fn failure_report_shrunk(
+    info: &TestInfo,
+    sweep: &Sweep,
+    shrunk: Option<&Shrunk>,
+) -> Option<String> {
     let (index, run) = sweep.failure.as_ref()?;
     let failure = run.failure.as_ref()?;
     let mut out = String::new();
@@ -191,6 +238,34 @@ pub fn failure_report(info: &TestInfo, sweep: &Sweep) -> Option<String> {
     );
     let _ = writeln!(out, "-- elapsed {}\n", run.trace.elapsed());
     let _ = writeln!(out, "replay only this run:\n  {}\n", info.replay_command_of(run));
+    if let Some(shrunk) = shrunk {
+        let _ = writeln!(out, "shrunk: {}\n", shrunk.explain());
+        let regression = info.regression_file().filter(|_| crate::env::save_schedules());
+        if let Some(path) = &regression {
+            match save_regression(path, &shrunk.schedule) {
+                Ok(_) => {
+                    let _ = writeln!(
+                        out,
+                        "saved as a regression: {} (commit it: #[simloop::test] replays it \
+                         before every sweep, so CI does)\n",
+                        path.display()
+                    );
+                }
+                Err(e) => {
+                    let _ = writeln!(out, "regression not saved: {e}\n");
+                }
+            }
+        }
+        let saved = write_schedule(info, run.seed, &shrunk.schedule);
+        let at = match &saved {
+            Ok(path) => path.display().to_string(),
+            Err(_) => shrunk.schedule.to_compact(),
+        };
+        let _ = writeln!(out, "replay the shrunk schedule:\n  {}\n", info.schedule_command(&at));
+        if let Err(e) = saved {
+            let _ = writeln!(out, "(schedule file not written: {e})\n");
+        }
+    }
     match write_artifacts(info, run) {
         Ok((txt, json)) => {
             let _ = writeln!(out, "full trace: {}", txt.display());
@@ -205,6 +280,66 @@ pub fn failure_report(info: &TestInfo, sweep: &Sweep) -> Option<String> {
     let _ = writeln!(out, "{}", sweep.coverage);
     let _ = write!(out, "next: {}", failure.next_step());
     Some(out)
+}
+
+/// Replays the test's regression schedules ([`TestInfo::regression_file`]); the first
+/// that fails fails the test with its report. One that passes without applying in full
+/// is noted: the program changed, and the entry may be deleted.
+#[track_caller]
+fn replay_regressions<F, Fut>(info: &TestInfo, options: &Explore, test: &mut F)
+where
+    F: FnMut() -> Fut,
+    Fut: Future,
+    Fut::Output: TestOutput + 'static,
+{
+    let Some(path) = info.regression_file() else { return };
+    let test_name = options.test_name();
+    let entries = match regressions(&path, &test_name) {
+        Ok(e) => e,
+        Err(e) => panic!("simloop: the regression file of {}: {e}", info.name),
+    };
+    let n = entries.len();
+    for (i, schedule) in entries.iter().enumerate() {
+        let run = run_schedule(options, schedule, test);
+        if run.passed() {
+            if let Some(m) = &run.mismatch {
+                eprintln!(
+                    "simloop: regression {} of {n} of {} ({}) passes but no longer applies in \
+                     full: {m}",
+                    i + 1,
+                    info.name,
+                    path.display()
+                );
+            }
+            continue;
+        }
+        let coverage =
+            Coverage { seeds_run: 1, interleavings: 1, outcomes: 1, extent: Extent::Replayed };
+        let run = Box::new(run);
+        let sweep = Sweep {
+            options: options.clone(),
+            coverage,
+            failure: Some((0, run.clone())),
+            last: Some(run),
+        };
+        let report = failure_report(info, &sweep).expect("a failure");
+        let from =
+            format!("regression {} of {n} from the regression file {}", i + 1, path.display());
+        eprintln!("\n{report}\n");
+        let cmd = info.schedule_command(&path.display().to_string());
+        std::panic::resume_unwind(Box::new(format!(
+            "simloop: test {} failed replaying {from}; replay: {cmd}",
+            info.name
+        )));
+    }
+}
+
+/// Whether a failure is one a schedule can shrink: an ordering failure of a run, not two
+/// runs that differed.
+fn shrinkable(run: &RunOutcome) -> bool {
+    run.failure.as_ref().is_some_and(|f| {
+        !matches!(f.kind, FailureKind::Nondeterminism | FailureKind::ScheduleMismatch)
+    })
 }
 
 /// Runs a test as `#[simloop::test]` does: the sweep of `options` (after `SIMLOOP_*`
@@ -225,8 +360,19 @@ where
     Fut: Future,
     Fut::Output: TestOutput + 'static,
 {
-    let sweep = explore(options.for_test(info.crate_name, &info.name), test);
-    if let Some(report) = failure_report(&info, &sweep) {
+    let mut test = test;
+    let options = options.for_test(info.crate_name, &info.name).from_env();
+    if options.schedule.is_none() && options.seed.is_none() && options.dfs_path.is_none() {
+        replay_regressions(&info, &options, &mut test);
+    }
+    let sweep = explore(options, &mut test);
+    let shrunk = match &sweep.failure {
+        Some((_, run)) if sweep.options.schedule.is_none() && shrinkable(run) => {
+            shrink(&sweep.options, run, &mut test)
+        }
+        _ => None,
+    };
+    if let Some(report) = failure_report_shrunk(&info, &sweep, shrunk.as_ref()) {
         eprintln!("\n{report}\n");
         let (_, run) = sweep.failure.as_ref().expect("a report means a failure");
         let summary = format!(

@@ -60,6 +60,7 @@ mod harness;
 mod outcome;
 pub mod program;
 mod replay;
+pub mod schedule;
 mod shard;
 #[cfg(feature = "snapshot")]
 pub mod snapshot;
@@ -74,11 +75,15 @@ pub use dfs::{run_path, Next, PathMismatch, ScheduleSpace};
 pub use env::parse_policy;
 pub use explore::{check_determinism, explore, run_seed, Coverage, Extent, Sweep};
 pub use harness::{
-    failure_report, run_test, write_artifacts, TestInfo, ARTIFACT_EVENTS, REPORT_TAIL,
-    TIMELINE_EVENTS,
+    failure_report, failure_report_shrunk, run_test, write_artifacts, write_schedule, TestInfo,
+    ARTIFACT_EVENTS, REPORT_TAIL, TIMELINE_EVENTS,
 };
 pub use outcome::{Failure, FailureKind, RunOutcome, TestOutput};
 pub use replay::{policy_env, Replay, ReplayError, Runner};
+pub use schedule::{
+    regressions, run_schedule, save_regression, shrink, Decision, Schedule, ScheduleError, Shrunk,
+    StepRef,
+};
 pub use shard::{Shard, ShardError};
 #[cfg(feature = "snapshot")]
 pub use snapshot::{snapshot_dir, TraceSource, View};

@@ -5,6 +5,8 @@ use std::fmt;
 use simloop_executor::sched::DfsPath;
 use simloop_executor::{Policy, RunError, RunReport, Trace};
 
+use crate::schedule::{Note, Schedule, ScheduleError};
+
 /// The class of a failed run; each says what to look at next.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -24,6 +26,9 @@ pub enum FailureKind {
     Nondeterminism,
     /// The run ended with tasks still pending.
     LeakedTask,
+    /// A replayed schedule (`SIMLOOP_SCHEDULE`) stopped matching the program: one of its
+    /// deviations never applied, so the run was not the recorded one.
+    ScheduleMismatch,
 }
 
 impl FailureKind {
@@ -37,6 +42,7 @@ impl FailureKind {
             FailureKind::TimeLimit => "time limit",
             FailureKind::Nondeterminism => "nondeterminism",
             FailureKind::LeakedTask => "leaked task",
+            FailureKind::ScheduleMismatch => "schedule stopped matching",
         }
     }
 
@@ -70,6 +76,11 @@ impl FailureKind {
                  HashMap's iteration order, a global or thread-local, real I/O or threads) \
                  just before the differing event; replace it with simloop's clock, random_u64, \
                  a BTreeMap or an ordered collection"
+            }
+            FailureKind::ScheduleMismatch => {
+                "the program changed in a way that touches the decision named above, so the \
+                 schedule no longer names a run of it: run the sweep again (without \
+                 SIMLOOP_SCHEDULE) to find the failure, and replay its new schedule"
             }
             FailureKind::LeakedTask => {
                 "await or cancel these tasks before the test returns (a TaskGroup does it for \
@@ -222,6 +233,13 @@ pub struct RunOutcome {
     /// Under [`Policy::Dfs`]: the schedule this run took, as its deviations from FIFO
     /// (`SIMLOOP_DFS_PATH` replays it with the seed); `None` for the other policies.
     pub dfs_path: Option<DfsPath>,
+    /// The run's schedule: its deviations from FIFO order and its draws, by identity
+    /// (see [`schedule`](crate::schedule)).
+    pub schedule: Schedule,
+    /// A replayed run only: the first deviation of the schedule that never applied.
+    pub mismatch: Option<ScheduleError>,
+    /// When and between which tasks each recorded deviation was made.
+    pub(crate) notes: Vec<Note>,
 }
 
 impl RunOutcome {

@@ -188,6 +188,7 @@ impl TestInfo {
     ///     name: "bank::overdraft".into(),
     ///     target_tmpdir: Some("/x/target/tmp"),
     ///     ignored: false,
+    ///     source: None,
     /// };
     /// assert_eq!(
     ///     info.replay_command_for(Runner::CargoTest, 0x5f3a9c21, Policy::Random, false),
@@ -236,6 +237,18 @@ impl TestInfo {
     }
 }
 
+impl TestInfo {
+    /// The command that replays only this test following the schedule at `schedule` (a
+    /// file, or a one-line schedule, which is single-quoted), for the current runner.
+    pub fn schedule_command(&self, schedule: &str) -> String {
+        let seed = self.replay_command(0, Policy::Fifo, false);
+        let cargo = seed.find(" cargo ").map_or("", |i| &seed[i..]);
+        let value =
+            if schedule.contains(';') { format!("'{schedule}'") } else { schedule.to_string() };
+        format!("{}={}::{} {}={value}{cargo}", env::TEST, self.crate_name, self.name, env::SCHEDULE)
+    }
+}
+
 /// A policy as `SIMLOOP_POLICY` takes it (no shell quoting needed): `fifo`, `random`,
 /// `pct:<depth>:<steps>`, `dfs:<max preemptions>`.
 ///
@@ -274,6 +287,7 @@ mod tests {
             name: "m::t".into(),
             target_tmpdir: None,
             ignored: true,
+            source: None,
         };
         for policy in POLICIES {
             for seed in [0, 42, 0x5f3a_9c21, u64::MAX] {

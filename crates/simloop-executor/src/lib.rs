@@ -58,7 +58,7 @@ mod trace;
 
 pub use blocked::{wait_all_tasks_blocked, AllBlocked};
 pub use error::{ContextError, RunError};
-pub use log::{log_message, trace_note, trace_note_deadline};
+pub use log::{events_recorded, log_message, trace_note, trace_note_deadline};
 pub use panic::panic_message;
 pub use random::{random_range, random_u64, SimRng};
 pub use report::{DeadlockReport, RunReport, TaskReport};

@@ -64,3 +64,22 @@ pub fn trace_note_deadline(text: &'static str, deadline: Instant) {
         }
     });
 }
+
+/// How many events the current run's trace has recorded so far (forgotten ones included,
+/// see [`Trace::dropped`](crate::Trace::dropped)): a position in the trace, so that a
+/// scheduler recording its decisions can later say what each task had done by then.
+/// `None` outside a runtime.
+///
+/// ```
+/// use simloop_executor::{events_recorded, log, run};
+/// let (before, after) = run(async {
+///     let before = events_recorded().unwrap();
+///     log!("one");
+///     (before, events_recorded().unwrap())
+/// });
+/// assert_eq!(after, before + 1);
+/// assert_eq!(events_recorded(), None);
+/// ```
+pub fn events_recorded() -> Option<u64> {
+    context::with(|rt| rt.events_recorded())
+}

@@ -188,6 +188,10 @@ fn expand(attr: TokenStream, func: &ItemFn) -> syn::Result<TokenStream> {
                 name: #c::TestInfo::test_name(::core::module_path!(), #name_str),
                 target_tmpdir: ::core::option_env!("CARGO_TARGET_TMPDIR"),
                 ignored: #ignored,
+                source: ::core::option::Option::Some((
+                    ::core::env!("CARGO_MANIFEST_DIR"),
+                    ::core::file!(),
+                )),
             };
             let __simloop_options = #c::Explore::new() #(#calls)* #policy;
             async fn __simloop_body() #output #body

@@ -58,6 +58,9 @@ pub(crate) struct Inner {
     /// nobody retrieved.
     pub(super) allow_unretrieved_panics: bool,
     pub(super) scheduler: RefCell<Box<dyn Scheduler>>,
+    /// The scheduler's [`Scheduler::wants_spawns`], asked once: whether the spawn funnel
+    /// tells it of each spawn.
+    pub(super) spawn_hook: bool,
     pub(super) seed: u64,
     pub(super) policy: Policy,
     pub(super) step_limit: Option<u64>,
@@ -92,6 +95,7 @@ impl Inner {
     pub(super) fn new(b: Builder) -> Inner {
         let (id, remote) = remote::register();
         let scheduler = b.scheduler.unwrap_or_else(|| b.policy.scheduler(b.seed));
+        let spawn_hook = scheduler.wants_spawns();
         let mut trace = Trace::default();
         trace.set_name(NO_TASK, "(callback)".into());
         trace.set_limit(b.trace_limit);
@@ -110,6 +114,7 @@ impl Inner {
             cancel_leftovers: b.cancel_leftovers,
             allow_unretrieved_panics: b.allow_unretrieved_panics,
             scheduler: RefCell::new(scheduler),
+            spawn_hook,
             seed: b.seed,
             policy: b.policy,
             step_limit: b.step_limit,
@@ -209,6 +214,12 @@ impl Inner {
         if self.tracing {
             self.trace.borrow_mut().push(Event { at: self.now(), task, kind });
         }
+    }
+
+    /// How many events the trace has recorded, forgotten ones included.
+    pub(crate) fn events_recorded(&self) -> u64 {
+        let t = self.trace.borrow();
+        t.dropped() + t.len() as u64
     }
 
     /// Records a `log!` line of the current step (always, tracing or not).

@@ -19,6 +19,7 @@ use crate::runtime::driver::Drive;
 use crate::runtime::inner::{Inner, TaskEntry};
 use crate::runtime::remote;
 use crate::sched::ready_queue::Step;
+use crate::sched::scheduler::Spawn;
 use crate::task::core::{ErasedTask, TaskCore};
 use crate::task::harness::TaskFuture;
 use crate::task::header::{Callback, Header};
@@ -176,7 +177,19 @@ impl Inner {
             async_task::Builder::new().metadata(key).spawn_unchecked(move |_| wrapped, schedule)
         };
         self.register(core.clone(), key, runnable, handle);
+        if self.spawn_hook {
+            self.tell_spawn(core.header(), std::any::type_name::<F>());
+        }
         core
+    }
+
+    /// Tells the scheduler of a spawn (only when it asked, see `Scheduler::wants_spawns`).
+    #[cold]
+    fn tell_spawn(&self, header: &Header, future: &'static str) {
+        let name = header.explicit_name();
+        let spawn =
+            Spawn { task: header.id(), parent: header.parent(), name: name.as_deref(), future };
+        self.scheduler.borrow_mut().spawned(&spawn);
     }
 
     fn register<T: 'static>(

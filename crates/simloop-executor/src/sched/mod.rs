@@ -53,4 +53,4 @@ pub use dfs_path::{DfsPath, ParseDfsPathError};
 pub use fifo::Fifo;
 pub use pct::Pct;
 pub use random::Random;
-pub use scheduler::{Ready, Scheduler};
+pub use scheduler::{Ready, Scheduler, Spawn};

@@ -1,5 +1,6 @@
 //! The scheduler seam: the trait that picks the next ready step and makes every random
-//! draw of a run, and the view of the ready steps it picks among.
+//! draw of a run, the view of the ready steps it picks among, and what it hears of a spawn
+//! when it asks to.
 
 use crate::sched::ready_queue::ReadyQueue;
 use crate::task::id::TaskId;
@@ -18,6 +19,36 @@ pub trait Scheduler {
 
     /// One random number for the program or a library (`random_u64`, `SimRng`).
     fn draw(&mut self) -> u64;
+
+    /// Whether this scheduler wants to hear of every spawn ([`Scheduler::spawned`]).
+    /// Asked once, when the runtime is built; the default `false` keeps the spawn path
+    /// of a plain run free of the call. A scheduler that names tasks by what they are
+    /// rather than by their number (a recorder of schedules) says `true`.
+    fn wants_spawns(&self) -> bool {
+        false
+    }
+
+    /// A task was spawned (main included), before its first step is queued. Called only
+    /// if [`Scheduler::wants_spawns`] said `true` when the runtime was built.
+    fn spawned(&mut self, _spawn: &Spawn<'_>) {}
+}
+
+/// What a [`Scheduler`] hears of a spawn: enough to name the task by what it is (its
+/// name, or its parent and the type of its future) rather than by its number, which
+/// changes as soon as another task is spawned before it.
+#[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
+pub struct Spawn<'a> {
+    /// The new task.
+    pub task: TaskId,
+    /// The task that spawned it (`None` for main, or a spawn from a done callback).
+    pub parent: Option<TaskId>,
+    /// The name given at spawn ([`spawn_named`](crate::spawn_named); `main` for the main
+    /// task), if any.
+    pub name: Option<&'a str>,
+    /// [`std::any::type_name`] of the spawned future, e.g. `app::worker::{{closure}}`
+    /// for an `async fn worker` (the same for every call, whatever its arguments).
+    pub future: &'static str,
 }
 
 /// The ready steps a [`Scheduler`] chooses among, oldest first, and the number of the step
