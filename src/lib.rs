@@ -41,7 +41,7 @@ pub use simloop_checker as checker;
 pub use simloop_macros::test;
 
 /// The way to import simloop: `use simloop::prelude::*;` brings the runtime, asyncio's
-/// primitives and [`checker`](crate::checker), but not the `test` attribute, so the
+/// primitives and [`checker`], but not the `test` attribute, so the
 /// built-in `#[test]` keeps its meaning (`use simloop::*` would shadow it); write
 /// `#[simloop::test]` in full (`tests/prelude.rs` runs plain `#[test]`s under it).
 ///

@@ -238,9 +238,16 @@ fn a_schedule_that_stops_matching_says_which_deviation_and_why() {
     assert_eq!(*decision, 1);
     assert_eq!(reason, "bob's step 99 never became ready");
     // Through the explorer (SIMLOOP_SCHEDULE's path), that fails the run.
-    let e = explore(options().schedule(schedule), || bank(Edit::None));
+    let mut from_file = options().schedule(schedule);
+    from_file.schedule_source = Some("target/bank.schedules".into());
+    let e = explore(from_file, || bank(Edit::None));
     let f = e.failure.unwrap().1.failure.unwrap();
     assert_eq!(f.kind, FailureKind::ScheduleMismatch, "{}", f.message);
+    assert!(
+        f.message.starts_with("target/bank.schedules: the schedule stopped matching"),
+        "{}",
+        f.message
+    );
 }
 
 #[test]

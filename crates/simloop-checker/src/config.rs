@@ -60,6 +60,9 @@ pub struct Explore {
     pub test: Option<(String, String)>,
     /// Replay exactly this schedule instead of running seeds (`SIMLOOP_SCHEDULE`).
     pub schedule: Option<Schedule>,
+    /// Where [`Explore::schedule`] came from (a file's path, or `SIMLOOP_SCHEDULE` for a
+    /// schedule given inline), named when it stops matching the program.
+    pub schedule_source: Option<String>,
 }
 
 impl Default for Explore {
@@ -91,6 +94,7 @@ impl Explore {
             wall_clock_hms: None,
             test: None,
             schedule: None,
+            schedule_source: None,
         }
     }
 
@@ -218,7 +222,10 @@ impl Explore {
                 let mut e = self.with_overrides(o);
                 if let Some(value) = schedule {
                     match Schedule::load(&value, &e.test_name()) {
-                        Ok(s) => e.schedule = Some(s),
+                        Ok(s) => {
+                            e.schedule = Some(s);
+                            e.schedule_source = Some(crate::schedule::source_of(&value));
+                        }
                         Err(err) => panic!("{}: {err}", crate::env::SCHEDULE),
                     }
                 }

@@ -58,6 +58,7 @@ pub use error::ScheduleError;
 pub(crate) use recorder::{Note, Recorder, Recording};
 pub use regressions::{regressions, save_regression};
 pub use shrink::{run_schedule, shrink, Shrunk};
+pub use text::source_of;
 
 /// The version of the text format this simloop writes and reads.
 pub const SCHEDULE_VERSION: u32 = 1;

@@ -42,7 +42,7 @@ where
             ),
         };
         out.mismatch = Some(ScheduleError::StoppedMatching {
-            source: "the schedule".to_string(),
+            source: options.schedule_source.clone().unwrap_or_else(|| "the schedule".to_string()),
             decision: i + 1,
             of,
             wanted: format!("{} over {}", schedule.describe(run), schedule.describe(over)),
@@ -114,7 +114,7 @@ impl Shrunk {
 
 /// Shrinks the schedule of `failing` (a failed run of `test`) to a minimal set of
 /// deviations from FIFO order under which the test still fails the same way: ddmin over
-/// the deviations, at most [`SHRINK_RUNS`] runs. `None` if the run passed.
+/// the deviations, at most `SHRINK_RUNS` (500) runs. `None` if the run passed.
 #[track_caller]
 pub fn shrink<F, Fut>(options: &Explore, failing: &RunOutcome, test: &mut F) -> Option<Shrunk>
 where

@@ -125,7 +125,7 @@ impl Schedule {
     pub fn load(value: &str, test: &str) -> Result<Schedule, ScheduleError> {
         let value = value.trim();
         let (source, text) = if value.starts_with(HEADER) {
-            (crate::env::SCHEDULE.to_string(), value.to_string())
+            (source_of(value), value.to_string())
         } else {
             let text = std::fs::read_to_string(value).map_err(|e| ScheduleError::Unreadable {
                 source: value.to_string(),
@@ -294,4 +294,15 @@ struct Entry {
     seed: u64,
     tasks: Vec<String>,
     decisions: Vec<Decision>,
+}
+
+/// How a `SIMLOOP_SCHEDULE` value is named in errors: the file's path, or the variable
+/// itself for a schedule given inline.
+pub fn source_of(value: &str) -> String {
+    let value = value.trim();
+    if value.starts_with(HEADER) {
+        crate::env::SCHEDULE.to_string()
+    } else {
+        value.to_string()
+    }
 }
