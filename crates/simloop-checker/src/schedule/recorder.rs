@@ -57,6 +57,11 @@ struct Plan {
     known: HashMap<String, usize>,
     /// The first unapplied deviation's step was seen ready (and what was oldest then).
     seen: Option<Option<StepRef>>,
+    /// A deviation `run over H` applies when `H` is ready anywhere ahead of `run`, not only
+    /// as the oldest ready step of a known task, and is spent without deviating when `run`
+    /// is ready and `H` is not ready ahead of it (the second try of a replay whose strict one stopped matching: an
+    /// edit reordered known tasks that are not part of the bug).
+    relaxed: bool,
 }
 
 /// What a run's recorder knows and recorded, shared with the checker.
@@ -150,34 +155,47 @@ impl Recording {
 
     /// Replaying: the index to run.
     fn replay_pick(&mut self, ready: &Ready<'_>) -> usize {
-        let Some((want, over)) = self.plan.as_ref().and_then(|p| p.runs.get(p.next).copied())
-        else {
-            return 0;
-        };
-        let mut head = None;
-        let mut found = None;
-        for i in 0..ready.len() {
-            let live = self.step_at(ready, i);
-            let Some(s) = self.in_plan(live) else { continue };
-            if head.is_none() {
-                head = Some(s);
+        loop {
+            let Some((want, over)) = self.plan.as_ref().and_then(|p| p.runs.get(p.next).copied())
+            else {
+                return 0;
+            };
+            let mut head = None;
+            let mut found = None;
+            // Whether `over` is ready ahead of `want`.
+            let mut over_ahead = false;
+            for i in 0..ready.len() {
+                let live = self.step_at(ready, i);
+                let Some(s) = self.in_plan(live) else { continue };
+                if head.is_none() {
+                    head = Some(s);
+                }
+                if s == want {
+                    found = Some(i);
+                }
+                over_ahead |= s == over && found.is_none();
             }
-            if s == want {
-                found = Some(i);
+            let plan = self.plan.as_mut().expect("replaying");
+            let applies = head == Some(over) || (plan.relaxed && over_ahead);
+            match found {
+                Some(i) if applies => {
+                    plan.next += 1;
+                    plan.seen = None;
+                    return i;
+                }
+                // Relaxed: `over` is not ready ahead of `want` (an edit put it behind, or
+                // it is not ready at all): there is nothing to overtake, and the
+                // deviation is spent without deviating.
+                Some(_) if plan.relaxed => {
+                    plan.next += 1;
+                    plan.seen = None;
+                }
+                Some(_) => {
+                    plan.seen = Some(head);
+                    return 0;
+                }
+                None => return 0,
             }
-        }
-        let plan = self.plan.as_mut().expect("replaying");
-        match found {
-            Some(i) if head == Some(over) => {
-                plan.next += 1;
-                plan.seen = None;
-                i
-            }
-            Some(_) => {
-                plan.seen = Some(head);
-                0
-            }
-            None => 0,
         }
     }
 
@@ -256,8 +274,11 @@ impl Recorder {
         (Recorder { policy: Some(policy), fallback: Fifo::new(0), state: state.clone() }, state)
     }
 
-    /// Follows `schedule` (and records what it did).
-    pub(crate) fn replaying(schedule: &Schedule) -> (Recorder, Rc<RefCell<Recording>>) {
+    /// Follows `schedule` (and records what it did); `relaxed`: see `Plan::relaxed`.
+    pub(crate) fn replaying(
+        schedule: &Schedule,
+        relaxed: bool,
+    ) -> (Recorder, Rc<RefCell<Recording>>) {
         let known = schedule.tasks.iter().enumerate().map(|(i, t)| (t.clone(), i)).collect();
         let draws = schedule
             .decisions
@@ -267,8 +288,8 @@ impl Recorder {
                 Decision::Run { .. } => None,
             })
             .collect();
-        let plan =
-            Plan { runs: schedule.deviations().collect(), next: 0, draws, known, seen: None };
+        let runs = schedule.deviations().collect();
+        let plan = Plan { runs, next: 0, draws, known, seen: None, relaxed };
         let state = Rc::new(RefCell::new(Recording { plan: Some(plan), ..Recording::default() }));
         let fallback = Fifo::new(schedule.seed);
         (Recorder { policy: None, fallback, state: state.clone() }, state)

@@ -16,8 +16,13 @@ use crate::outcome::{RunOutcome, TestOutput};
 /// How many runs a shrink may take.
 pub const SHRINK_RUNS: usize = 500;
 
-/// Runs `test` once, following `schedule` (see the [module docs](crate::schedule) for
-/// the rule); the outcome's `mismatch` says if a deviation never applied.
+/// Runs `test` following `schedule` (see the [module docs](crate::schedule) for the
+/// rule); the outcome's `mismatch` says if a deviation never applied. If one does not
+/// apply strictly, the run is made again with each deviation `X over H` applying wherever
+/// `H` is ready ahead of `X`, and spent without deviating where `X` is ready with no `H` ahead
+/// (an edit that reordered tasks the bug does not involve moves which step is oldest, not
+/// the order the deviation stands for); that run stands if all its deviations apply. For the program the schedule was recorded from, the strict run
+/// always applies in full.
 #[track_caller]
 pub fn run_schedule<F, Fut>(options: &Explore, schedule: &Schedule, test: &mut F) -> RunOutcome
 where
@@ -25,7 +30,32 @@ where
     Fut: Future,
     Fut::Output: TestOutput + 'static,
 {
-    let (recorder, state) = Recorder::replaying(schedule);
+    let strict = run_once(options, schedule, false, test);
+    if strict.mismatch.is_none() || schedule.deviations().next().is_none() {
+        return strict;
+    }
+    let relaxed = run_once(options, schedule, true, test);
+    if relaxed.mismatch.is_none() {
+        relaxed
+    } else {
+        strict
+    }
+}
+
+/// One replay of `schedule`, strict or relaxed.
+#[track_caller]
+fn run_once<F, Fut>(
+    options: &Explore,
+    schedule: &Schedule,
+    relaxed: bool,
+    test: &mut F,
+) -> RunOutcome
+where
+    F: FnMut() -> Fut,
+    Fut: Future,
+    Fut::Output: TestOutput + 'static,
+{
+    let (recorder, state) = Recorder::replaying(schedule, relaxed);
     let mut out =
         run_with(options, schedule.seed, schedule.policy, Box::new(recorder), &state, test);
     if let Some(super::recorder::Unapplied { index: i, of, run, over, seen }) =
