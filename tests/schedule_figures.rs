@@ -10,6 +10,8 @@
 //! ```
 
 mod common;
+
+use common::edit::{Edit, EDITS};
 mod planted;
 
 use futures::future::LocalBoxFuture;
@@ -35,26 +37,6 @@ fn quiet() {
 fn options(name: &str) -> Explore {
     Explore::new().for_test("schedule_figures", name)
 }
-
-/// Edits around a bug: two unrelated timer tasks beside it, which the edits change.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Edit {
-    None,
-    AddedLog,
-    ExtraTask,
-    ReorderedSpawns,
-    RenamedVariable,
-    ChangedSleepElsewhere,
-}
-
-const EDITS: [Edit; 6] = [
-    Edit::None,
-    Edit::AddedLog,
-    Edit::ExtraTask,
-    Edit::ReorderedSpawns,
-    Edit::RenamedVariable,
-    Edit::ChangedSleepElsewhere,
-];
 
 async fn metrics(ms: u64) {
     sleep(Duration::from_millis(ms)).await;

@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::edit::{Edit, EDITS};
+
 use simloop::checker::{
     explore, run_schedule, run_seed, shrink, Explore, FailureKind, Schedule, ScheduleError,
 };
@@ -13,26 +15,6 @@ use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 use std::time::Duration;
-
-/// The ways the survival suite edits the overdraft race.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Edit {
-    None,
-    AddedLog,
-    ExtraTask,
-    ReorderedSpawns,
-    RenamedVariable,
-    ChangedSleepElsewhere,
-}
-
-const EDITS: [Edit; 6] = [
-    Edit::None,
-    Edit::AddedLog,
-    Edit::ExtraTask,
-    Edit::ReorderedSpawns,
-    Edit::RenamedVariable,
-    Edit::ChangedSleepElsewhere,
-];
 
 async fn unrelated(delay: u64) {
     sleep(Duration::from_millis(delay)).await;

@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod edit;
+
 use simloop::{log, sleep, spawn_named, yield_now, Runtime, Task};
 use std::cell::Cell;
 use std::rc::Rc;
