@@ -6,7 +6,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{drain, oracle, ticker, OnCancel, ValueError};
+use common::{drain, guide_runtime, oracle, py, ticker, OnCancel, ValueError};
 use futures::future::LocalBoxFuture;
 use futures::FutureExt;
 use simloop::{
@@ -245,4 +245,47 @@ fn a_panicking_child_is_a_failure_for_try_gather_and_an_outcome_for_gather() {
         gather([async { 1 }.boxed_local(), async { panic!("oops") }.boxed_local()]).await
     });
     assert_eq!(r, vec![Ok(1), Err(simloop::TaskError::Panicked("oops".into()))]);
+}
+
+#[test]
+fn awaiting_a_cancelled_gather_raises_the_cancellation_once_it_ends() {
+    async fn job(name: String, cleanup: u64) -> Result<String, String> {
+        match simloop::catch_cancel(sleep(Duration::from_secs(5))).await {
+            Ok(()) => Ok(name),
+            Err(cancelled) => {
+                log!("{name} cleaning up");
+                sleep(Duration::from_secs(cleanup)).await;
+                log!("{name} cleaned up");
+                cancelled.reraise().await
+            }
+        }
+    }
+    let mut rt = guide_runtime();
+    rt.block_on(async {
+        for (prefix, return_exceptions) in [("x", false), ("y", true)] {
+            let d = spawn_named(format!("{prefix}d"), job(format!("{prefix}d"), 1));
+            let e = spawn_named(format!("{prefix}e"), job(format!("{prefix}e"), 2));
+            let (dr, er) = (d.as_ref(), e.as_ref());
+            let raised = if return_exceptions {
+                let g = gather([d, e]);
+                sleep(Duration::from_secs(1)).await;
+                log!("{prefix}: g.cancel() -> {}", py(g.cancel()));
+                simloop::catch_cancel(g).await.is_err()
+            } else {
+                let g = try_gather([d, e]);
+                sleep(Duration::from_secs(1)).await;
+                log!("{prefix}: g.cancel() -> {}", py(g.cancel()));
+                simloop::catch_cancel(g).await.is_err()
+            };
+            if raised {
+                log!(
+                    "{prefix}: await g raised CancelledError, d.done()={} e.done()={}",
+                    py(dr.is_done()),
+                    py(er.is_done())
+                );
+            }
+            sleep(Duration::from_secs(3)).await;
+        }
+    });
+    assert_eq!(rt.trace().text(), oracle("ga_06_cancel_then_await"));
 }

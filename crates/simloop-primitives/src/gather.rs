@@ -55,7 +55,7 @@ use std::rc::{Rc, Weak};
 use std::task::{Context, Poll, Waker};
 
 use futures::future::{BoxFuture, LocalBoxFuture};
-use simloop_executor::{spawn, CancelTarget, Resolution, Task, TaskError, TaskRef};
+use simloop_executor::{spawn, CancelTarget, Cancelled, Resolution, Task, TaskError, TaskRef};
 
 use crate::error::ChildError;
 
@@ -219,18 +219,17 @@ impl Core {
         self.0 .0.borrow().done
     }
 
-    /// asyncio's `_GatheringFuture.cancel()`: cancels every unfinished child; `false` if
-    /// the gather is already done. The gather then completes as its children do.
+    /// asyncio's `_GatheringFuture.cancel()`: cancels every unfinished child, and the
+    /// gather's awaiter then gets the cancellation when the gather ends; `false` if the
+    /// gather is already done or no child took the request.
     fn cancel(&self) -> bool {
-        let children = {
-            let t = self.0 .0.borrow();
-            if t.done {
-                return false;
-            }
-            t.children.clone()
-        };
-        cancel_and_outlive(&children);
-        true
+        self.0.forward_cancel()
+    }
+
+    /// Whether awaiting the completed gather raises a cancellation in the awaiter (its
+    /// cancellation was requested, and no other failure ended it first).
+    fn raises_cancellation(&self) -> bool {
+        self.0.resolution() == Resolution::Cancelled
     }
 
     /// The children, in input order.
@@ -290,6 +289,18 @@ impl CancelTarget for Shared {
             Resolution::Done
         }
     }
+}
+
+/// asyncio's `await gather` raising `CancelledError` after `gather.cancel()`: the
+/// cancellation goes to the awaiting task's innermost cancel scope, or ends the task;
+/// `false` (nothing done) outside a task, where the gather gives its outcomes instead.
+fn raise_cancellation(cx: &mut Context<'_>) -> bool {
+    if simloop_executor::current_task().is_none() {
+        return false;
+    }
+    let mut raise = Cancelled::raised().reraise::<()>();
+    let _ = Pin::new(&mut raise).poll(cx);
+    true
 }
 
 /// Cancels the unfinished `children`, and holds the current task's completion until they
@@ -392,8 +403,11 @@ impl<T> Gather<T> {
     }
 
     /// Cancels every unfinished child (asyncio's `gather(...).cancel()`); returns `false`
-    /// if the gather is already done, in which case nothing is cancelled. The gather then
-    /// completes as its children do: each cancelled child's outcome is
+    /// if the gather is already done or no child took the request. Awaiting the gather
+    /// then raises the cancellation in the awaiting task once the children are done (its
+    /// innermost [`catch_cancel`](simloop_executor::catch_cancel) scope gets it, else the
+    /// task ends cancelled), as awaiting a cancelled asyncio gather raises
+    /// `CancelledError`; outside a task it gives the outcomes, each cancelled child's
     /// `Err(TaskError::Cancelled)`.
     pub fn cancel(&self) -> bool {
         self.guard.0.cancel()
@@ -407,6 +421,9 @@ impl<T> Future for Gather<T> {
         let this = self.get_mut();
         match this.guard.0.poll_done(cx) {
             Poll::Pending => Poll::Pending,
+            Poll::Ready(_) if this.guard.0.raises_cancellation() && raise_cancellation(cx) => {
+                Poll::Pending
+            }
             Poll::Ready(_) => Poll::Ready(this.slots.iter().map(Slot::take).collect()),
         }
     }
@@ -477,8 +494,11 @@ impl<T, E> TryGather<T, E> {
     }
 
     /// Cancels every unfinished child (asyncio's `gather(...).cancel()`); returns `false`
-    /// if the gather is already done, in which case nothing is cancelled. The gather then
-    /// completes as its children do: each cancelled child's outcome is
+    /// if the gather is already done or no child took the request. Awaiting the gather
+    /// then raises the cancellation in the awaiting task once the children are done (its
+    /// innermost [`catch_cancel`](simloop_executor::catch_cancel) scope gets it, else the
+    /// task ends cancelled), as awaiting a cancelled asyncio gather raises
+    /// `CancelledError`; outside a task it gives the outcomes, each cancelled child's
     /// `Err(TaskError::Cancelled)`.
     pub fn cancel(&self) -> bool {
         self.guard.0.cancel()
@@ -492,6 +512,9 @@ impl<T, E> Future for TryGather<T, E> {
         let this = self.get_mut();
         match this.guard.0.poll_done(cx) {
             Poll::Pending => Poll::Pending,
+            Poll::Ready(_) if this.guard.0.raises_cancellation() && raise_cancellation(cx) => {
+                Poll::Pending
+            }
             Poll::Ready(Some(i)) => Poll::Ready(Err(match this.slots[i].take_flat() {
                 Err(e) => e,
                 Ok(_) => unreachable!("a failed child's outcome is a failure"),
