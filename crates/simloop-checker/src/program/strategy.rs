@@ -106,7 +106,7 @@ pub fn block(bounds: Bounds, max_ops: usize, depth: u32) -> BoxedStrategy<Block>
         if bounds.catch {
             let catch = (sleep_ms(bounds.max_sleep_ms), any::<bool>(), catch_body)
                 .prop_map(|(cleanup_ms, refuse, body)| Op::Catch { cleanup_ms, refuse, body });
-            prop_oneof![18 => ops, 3 => catch].boxed()
+            prop_oneof![18 => ops, 8 => catch].boxed()
         } else {
             ops.boxed()
         }
