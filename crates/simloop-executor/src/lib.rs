@@ -78,7 +78,7 @@ pub use task::id::TaskId;
 pub use task::join::{Join, Task};
 pub use task::scope::{
     cancel_inner_scopes, cancelled_since, catch_cancel, forward_cancel_at, library_scope,
-    scope_mark, Cancelled, CatchCancel, LibraryScope, Reraise, ScopeMark,
+    raise_cancellation, scope_mark, Cancelled, CatchCancel, LibraryScope, Reraise, ScopeMark,
 };
 pub use task::state::{TaskState, WaitOn};
 pub use task::target::{CancelTarget, Resolution};

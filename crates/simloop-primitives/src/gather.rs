@@ -55,7 +55,9 @@ use std::rc::{Rc, Weak};
 use std::task::{Context, Poll, Waker};
 
 use futures::future::{BoxFuture, LocalBoxFuture};
-use simloop_executor::{spawn, CancelTarget, Cancelled, Resolution, Task, TaskError, TaskRef};
+use simloop_executor::{
+    raise_cancellation, spawn, CancelTarget, Resolution, Task, TaskError, TaskRef,
+};
 
 use crate::error::ChildError;
 
@@ -291,18 +293,6 @@ impl CancelTarget for Shared {
     }
 }
 
-/// asyncio's `await gather` raising `CancelledError` after `gather.cancel()`: the
-/// cancellation goes to the awaiting task's innermost cancel scope, or ends the task;
-/// `false` (nothing done) outside a task, where the gather gives its outcomes instead.
-fn raise_cancellation(cx: &mut Context<'_>) -> bool {
-    if simloop_executor::current_task().is_none() {
-        return false;
-    }
-    let mut raise = Cancelled::raised().reraise::<()>();
-    let _ = Pin::new(&mut raise).poll(cx);
-    true
-}
-
 /// Cancels the unfinished `children`, and holds the current task's completion until they
 /// are done ([`simloop_executor::finish_after`]): no child outlives the scope that
 /// cancelled it, as asyncio's cancelled gather (or `TaskGroup`) completes only when its
@@ -421,7 +411,9 @@ impl<T> Future for Gather<T> {
         let this = self.get_mut();
         match this.guard.0.poll_done(cx) {
             Poll::Pending => Poll::Pending,
-            Poll::Ready(_) if this.guard.0.raises_cancellation() && raise_cancellation(cx) => {
+            // asyncio's `await gather` raising `CancelledError` after `gather.cancel()`
+            // (outside a task, where nothing can be raised, the outcomes are given).
+            Poll::Ready(_) if this.guard.0.raises_cancellation() && raise_cancellation() => {
                 Poll::Pending
             }
             Poll::Ready(_) => Poll::Ready(this.slots.iter().map(Slot::take).collect()),
@@ -512,7 +504,7 @@ impl<T, E> Future for TryGather<T, E> {
         let this = self.get_mut();
         match this.guard.0.poll_done(cx) {
             Poll::Pending => Poll::Pending,
-            Poll::Ready(_) if this.guard.0.raises_cancellation() && raise_cancellation(cx) => {
+            Poll::Ready(_) if this.guard.0.raises_cancellation() && raise_cancellation() => {
                 Poll::Pending
             }
             Poll::Ready(Some(i)) => Poll::Ready(Err(match this.slots[i].take_flat() {

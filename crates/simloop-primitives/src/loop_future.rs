@@ -52,7 +52,7 @@ use std::rc::{Rc, Weak};
 use std::task::{Context, Poll, Waker};
 
 use simloop_executor::{
-    call_soon, current_task_id, CancelTarget, Cancelled, Resolution, Resource, TaskId,
+    call_soon, current_task_id, raise_cancellation, CancelTarget, Resolution, Resource, TaskId,
 };
 
 use crate::future_error::{FutureError, FutureState, InvalidStateError};
@@ -388,8 +388,7 @@ impl<T: Clone + 'static, E: Clone + 'static> Future for FutureWait<T, E> {
                     return Poll::Pending;
                 }
                 // asyncio's `await fut` raising CancelledError: to the innermost scope.
-                let mut raise = Cancelled::raised().reraise::<()>();
-                let _ = Pin::new(&mut raise).poll(cx);
+                raise_cancellation();
                 Poll::Pending
             }
         }

@@ -139,6 +139,11 @@ struct State<E> {
 }
 
 impl<E> State<E> {
+    /// [`State::abort`] unless the group is aborting already (`None` then).
+    fn abort_once(&mut self) -> Option<Vec<TaskRef>> {
+        (!self.aborting).then(|| self.abort())
+    }
+
     /// Cancels every unfinished child, in spawn order (asyncio's `_abort`).
     fn abort(&mut self) -> Vec<TaskRef> {
         self.aborting = true;
@@ -520,36 +525,7 @@ where
             this.state.borrow_mut().parent = current_task();
         }
         if this.outer.as_ref().is_some_and(LibraryScope::take_delivery) {
-            let own = std::mem::take(&mut this.state.borrow_mut().forwarded_body_cancel);
-            if own && this.outer.as_ref().is_some_and(LibraryScope::uncancel_own) {
-                // The group's own cancellation of its body came back, and nothing else
-                // is under way: the body ends and the group goes on with its errors.
-                this.body = None;
-                this.body_scope = None;
-            } else {
-                // The task was cancelled from outside and no scope in the body kept the
-                // cancellation: the body ends (the CancelledError leaves it), and the group
-                // cancels its children and waits for them (asyncio's `__aexit__`).
-                let body_running = this.body.take().is_some();
-                this.body_scope = None;
-                let (was_aborting, cancel) = {
-                    let mut s = this.state.borrow_mut();
-                    if s.aborting {
-                        (true, Vec::new())
-                    } else {
-                        (false, s.abort())
-                    }
-                };
-                // asyncio propagates the cancellation if it left the body, or if it came
-                // while the group waited without aborting; one that comes while the group is
-                // already aborting (a child failed) is absorbed.
-                if body_running || !was_aborting {
-                    this.cancelled_from_outside = true;
-                }
-                for t in &cancel {
-                    t.cancel();
-                }
-            }
+            this.cancel_reached_the_group();
         }
         if let Some(body) = this.body.as_mut() {
             // After a child failed, the body is cancelled at this turn (asyncio's
@@ -586,14 +562,7 @@ where
             }
             this.body = None;
             if let Some(Err(_)) = this.output {
-                let cancel = {
-                    let mut s = this.state.borrow_mut();
-                    if s.aborting {
-                        Vec::new()
-                    } else {
-                        s.abort()
-                    }
-                };
+                let cancel = this.state.borrow_mut().abort_once().unwrap_or_default();
                 for t in &cancel {
                     t.cancel();
                 }
@@ -629,6 +598,37 @@ where
             ),
         }
         Poll::Ready(Err(TaskGroupError::new(errors)))
+    }
+}
+
+impl<Fut: Future, E> TaskGroupRun<Fut, E> {
+    /// A cancellation reached the group's own scope (asyncio's `__aexit__` entered with, or
+    /// waiting through, `CancelledError`): the group's own cancellation of its body coming
+    /// back is withdrawn; one from outside ends the body, aborts the children and is passed
+    /// on once they are done (unless their errors take priority).
+    fn cancel_reached_the_group(&mut self) {
+        let own = std::mem::take(&mut self.state.borrow_mut().forwarded_body_cancel);
+        self.body_scope = None;
+        if own && self.outer.as_ref().is_some_and(LibraryScope::uncancel_own) {
+            // The group's own cancellation of its body came back, and nothing else is
+            // under way: the body ends and the group goes on with its errors.
+            self.body = None;
+            return;
+        }
+        // The task was cancelled from outside and no scope in the body kept the
+        // cancellation: the body ends (the CancelledError leaves it), and the group cancels
+        // its children and waits for them (asyncio's `__aexit__`).
+        let body_running = self.body.take().is_some();
+        let cancel = self.state.borrow_mut().abort_once();
+        // asyncio propagates the cancellation if it left the body, or if it came while the
+        // group waited without aborting; one that comes while the group is already aborting
+        // (a child failed) is absorbed.
+        if body_running || cancel.is_some() {
+            self.cancelled_from_outside = true;
+        }
+        for t in cancel.iter().flatten() {
+            t.cancel();
+        }
     }
 }
 

@@ -240,15 +240,14 @@ impl Inner {
     #[inline]
     pub(crate) fn note_wait(&self, on: WaitOn) {
         if self.current.get().0 != NO_TASK {
-            if self.wait_scratch.get().is_none() {
-                self.wait_scratch.set(Some(on));
-            }
+            self.note_wait_uncounted(on);
             self.awaits.set(self.awaits.get() + 1);
         }
     }
 
     /// Notes what the task being polled waits on, for diagnosis only: a combinator's own
     /// timer, which does not count as something the task awaits (`task::forward`).
+    #[inline]
     pub(crate) fn note_wait_uncounted(&self, on: WaitOn) {
         if self.current.get().0 != NO_TASK && self.wait_scratch.get().is_none() {
             self.wait_scratch.set(Some(on));
@@ -263,9 +262,7 @@ impl Inner {
             return;
         }
         if let Some(on) = on {
-            if self.wait_scratch.get().is_none() {
-                self.wait_scratch.set(Some(on));
-            }
+            self.note_wait_uncounted(on);
         }
         let n = self.awaits.get() + 1;
         self.awaits.set(n);

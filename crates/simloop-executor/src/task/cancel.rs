@@ -31,12 +31,9 @@ pub(crate) fn forward_only(header: &Header) -> bool {
     if header.is_done() || context::current_task() == Some(header.id()) {
         return false;
     }
-    match header.forward_target() {
-        Some(target) if target.forward_cancel() => {
-            header.add_forwarded_request();
-            context::record(header.id(), EventKind::CancelRequested);
-            true
-        }
-        _ => false,
+    let passed = header.pass_on_cancel();
+    if passed {
+        context::record(header.id(), EventKind::CancelRequested);
     }
+    passed
 }

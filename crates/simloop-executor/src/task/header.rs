@@ -324,6 +324,18 @@ impl Header {
         self.forwarded.set(true);
     }
 
+    /// Passes a cancellation request on to the task's forward target, counting it, if it
+    /// has one that takes it (`task::forward`); `false` (nothing done) if not.
+    pub(crate) fn pass_on_cancel(&self) -> bool {
+        match self.forward_target() {
+            Some(target) if target.forward_cancel() => {
+                self.add_forwarded_request();
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// Resolves a forwarded cancellation: with `cancel`, it waits for delivery at this turn.
     pub(crate) fn resolve_forwarded(&self, cancel: bool) {
         self.forwarded.set(false);

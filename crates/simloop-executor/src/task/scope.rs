@@ -233,6 +233,21 @@ pub fn scope_mark() -> ScopeMark {
     ScopeMark { id: next_scope_id(), cancelling }
 }
 
+/// Raises a cancellation in the current task from inside a library's future (asyncio's
+/// `await fut` raising `CancelledError` when what it awaited ended cancelled): return
+/// `Poll::Pending` after it, and the cancellation goes, in the same step, to the task's
+/// innermost cancel scope, or ends the task as cancelled. It adds no request
+/// (`cancelling()` is unchanged). `false` (nothing done) outside a task.
+pub fn raise_cancellation() -> bool {
+    match context::current_task_core() {
+        Some(task) => {
+            task.header().cancel_within_poll(false);
+            true
+        }
+        None => false,
+    }
+}
+
 /// Whether the current task has more cancellation requests under way than when `mark`
 /// was taken: asyncio's `task.uncancel() <= self._cancelling` failing after a library's
 /// own request is withdrawn. A timeout whose guarded future had no scope to clean up in
@@ -264,11 +279,9 @@ pub fn library_scope(mark: ScopeMark) -> Option<LibraryScope> {
 pub fn forward_cancel_at(mark: ScopeMark) -> Option<LibraryScope> {
     let task = context::current_task_core()?;
     let header = task.header();
-    let target = header.forward_target()?;
-    if !target.forward_cancel() {
+    if !header.pass_on_cancel() {
         return None;
     }
-    header.add_forwarded_request();
     header.open_scope_at(mark.id);
     Some(LibraryScope { task, id: mark.id, before: mark.cancelling })
 }
